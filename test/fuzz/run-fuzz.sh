@@ -1,0 +1,82 @@
+#!/bin/bash
+# SPDX-License-Identifier: BSD-3-Clause
+# @file Build one libFuzzer target with ASan+UBSan and run it for a bounded
+# time from a copy of its seed corpus; report one TAP result.
+#
+# usage: run-fuzz.sh <clang> <source root> <build dir> <target> <seconds>
+set -eu
+
+if [ $# -ne 5 ]; then
+	echo "usage: $0 <clang> <source root> <build dir> <target> <seconds>" >&2
+	exit 2
+fi
+clang=$1
+root=$2
+build=$3
+target=$4
+seconds=$5
+
+echo "1..1"
+case $target in
+toml)
+	# The parser is conf/toml*.c less the decoder program (it has main).
+	sources=()
+	for f in "$root"/conf/toml*.c; do
+		case $f in
+		*/toml_decode.c) ;;
+		*) sources+=("$f") ;;
+		esac
+	done
+	;;
+*)
+	echo "not ok 1 - fuzz $target: unknown target"
+	exit 1
+	;;
+esac
+case $seconds in
+''|*[!0-9]*)
+	echo "not ok 1 - fuzz $target: seconds '$seconds' is not a number"
+	exit 1
+	;;
+esac
+
+mkdir -p "$build"
+bin=$build/fuzz_$target
+work=$build/fuzz-$target.work
+corpus=$work/corpus
+log=$work/fuzz.log
+rm -rf "$work"
+mkdir -p "$corpus" "$work/artifacts"
+
+if ! "$clang" -g -O1 -fsanitize=fuzzer,address,undefined \
+		-fno-sanitize-recover=undefined -D_GNU_SOURCE \
+		-I"$root/conf/include" -I"$root/conf" "${sources[@]}" \
+		"$root/test/fuzz/fuzz_$target.c" -o "$bin" >"$work/build.log" 2>&1
+then
+	echo "not ok 1 - fuzz $target: build failed"
+	sed 's/^/# /' "$work/build.log"
+	exit 1
+fi
+
+if [ -d "$root/test/fuzz/corpus-$target" ]; then
+	cp -R "$root/test/fuzz/corpus-$target/." "$corpus/"
+fi
+
+# -max_total_time bounds the run; timeout(1) is a backstop against a hang
+# outside libFuzzer's own checks.
+status=0
+timeout --kill-after=30 $((seconds + 120)) "$bin" \
+	-max_total_time="$seconds" -rss_limit_mb=2048 -timeout=10 \
+	-artifact_prefix="$work/artifacts/" -print_final_stats=1 \
+	"$corpus" >"$log" 2>&1 || status=$?
+
+runs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log" | tail -n 1)
+crash=$(find "$work/artifacts" -type f | head -n 1)
+if [ "$status" -eq 0 ] && [ -z "$crash" ]; then
+	echo "ok 1 - fuzz $target: ${runs:-0} runs"
+	exit 0
+fi
+echo "not ok 1 - fuzz $target: exit $status${crash:+, crash file $crash}"
+grep -E 'ERROR|SUMMARY|runtime error|Test unit written' "$log" | head -n 20 |
+	sed 's/^/# /' || true
+exit 1
