@@ -1,0 +1,139 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/**
+ * @file The worker loop: rx burst -> classify -> lookup -> relay ->
+ * dispatch -> tx, per port, with the RCU quiescent state once a round.
+ */
+#include <rte_cycles.h>
+#include <rte_ethdev.h>
+#include <rte_lcore.h>
+#include <rte_mbuf.h>
+#include <rte_rcu_qsbr.h>
+
+#include "dp_pvt.h"
+
+/* Send what the burst produced, grouped by egress address. */
+static void
+send_tx(struct vg_dp_worker *w, struct vg_burst *b)
+{
+	struct vg_dp *dp = w->dp;
+	struct rte_mbuf *out[VG_BURST_MAX];
+	uint16_t a, i, n, sent;
+
+	for (a = 0; a < dp->n_addrs && b->n_tx != 0; a++) {
+		for (i = 0, n = 0; i < b->n_tx; i++)
+			if (b->tx_addr[i] == a)
+				out[n++] = b->tx[i];
+		if (n == 0)
+			continue;
+		sent = rte_eth_tx_burst(dp->addrs[a].port_id, w->id, out, n);
+		vg_ctr_add(&w->lc->tx_pkts, sent);
+		if (sent < n) {
+			vg_ctr_add(&w->lc->drops[VG_DROP_TX_FULL], n - sent);
+			rte_pktmbuf_free_bulk(out + sent, n - sent);
+		}
+	}
+}
+
+/* Hand exception packets to the main lcore (it owns the TAPs). */
+static void
+send_exc(struct vg_dp_worker *w, struct vg_burst *b)
+{
+	unsigned int q;
+
+	if (b->n_exc == 0)
+		return;
+	q = rte_ring_enqueue_burst(w->to_kernel, (void **)b->exc, b->n_exc,
+		NULL);
+	if (q < b->n_exc) {
+		vg_ctr_add(&w->lc->drops[VG_DROP_TX_FULL], b->n_exc - q);
+		rte_pktmbuf_free_bulk(b->exc + q, b->n_exc - q);
+	}
+}
+
+/* Worker 0 carries the main lcore's packets (TAP output, ARP requests)
+ * to the wire: one queue pair per worker is then enough on any device. */
+static void
+drain_to_wire(struct vg_dp_worker *w, uint16_t a)
+{
+	struct vg_dp *dp = w->dp;
+	struct rte_mbuf *m[32];
+	unsigned int n;
+	uint16_t sent;
+
+	n = rte_ring_dequeue_burst(dp->to_wire[a], (void **)m, RTE_DIM(m),
+		NULL);
+	if (n == 0)
+		return;
+	sent = rte_eth_tx_burst(dp->addrs[a].port_id, w->id, m, n);
+	vg_ctr_add(&w->lc->tx_pkts, sent);
+	if (sent < n) {
+		vg_ctr_add(&w->lc->drops[VG_DROP_TX_FULL], n - sent);
+		rte_pktmbuf_free_bulk(m + sent, n - sent);
+	}
+}
+
+int
+vg_dp_worker_main(void *arg)
+{
+	struct vg_dp_worker *w = arg;
+	struct vg_dp *dp = w->dp;
+	struct vg_burst *b = &w->burst;
+	struct rte_mbuf *pkts[VG_BURST_MAX];
+	uint16_t burst = dp->cfg->dp.burst_size, a, n;
+	uint64_t t0, t1, busy = 0, idle = 0, iter = 0;
+
+	if (burst == 0 || burst > VG_BURST_MAX)
+		burst = 32;
+	b->addrs = dp->addrs;
+	b->n_addrs = dp->n_addrs;
+	b->tbl = dp->tbl;
+	b->tsc_hz = dp->tsc_hz;
+	b->lc = w->lc;
+	rte_rcu_qsbr_thread_register(dp->tbl->qsbr, w->id);
+	rte_rcu_qsbr_thread_online(dp->tbl->qsbr, w->id);
+
+	t0 = rte_rdtsc();
+	while (!atomic_load_explicit(&dp->stop, memory_order_relaxed)) {
+		bool work = false;
+
+		for (a = 0; a < dp->n_addrs; a++) {
+			if (w->id == 0)
+				drain_to_wire(w, a);
+			n = rte_eth_rx_burst(dp->addrs[a].port_id, w->id, pkts,
+				burst);
+			if (n == 0)
+				continue;
+			work = true;
+			vg_burst_start(b, pkts, n, rte_rdtsc());
+			b->rx_addr = a;
+			vg_stage_classify(b);
+			vg_stage_lookup(b);
+			vg_stage_relay(b);
+			vg_stage_dispatch(b);
+			send_tx(w, b);
+			send_exc(w, b);
+			if (b->n_events != 0)
+				vg_dpapi_server_post(dp->srv, b->events,
+					b->n_events);
+		}
+		rte_rcu_qsbr_quiescent(dp->tbl->qsbr, w->id);
+		t1 = rte_rdtsc();
+		if (work)
+			busy += t1 - t0;
+		else
+			idle += t1 - t0;
+		t0 = t1;
+		/* Publish the busy/idle split now and then, not every round. */
+		if ((++iter & 1023) == 0) {
+			__atomic_store_n(&w->lc->busy_tsc, busy,
+				__ATOMIC_RELAXED);
+			__atomic_store_n(&w->lc->idle_tsc, idle,
+				__ATOMIC_RELAXED);
+		}
+	}
+	__atomic_store_n(&w->lc->busy_tsc, busy, __ATOMIC_RELAXED);
+	__atomic_store_n(&w->lc->idle_tsc, idle, __ATOMIC_RELAXED);
+	rte_rcu_qsbr_thread_offline(dp->tbl->qsbr, w->id);
+	rte_rcu_qsbr_thread_unregister(dp->tbl->qsbr, w->id);
+	return 0;
+}

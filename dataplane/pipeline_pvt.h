@@ -1,0 +1,193 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/**
+ * @file
+ * The worker's packet pipeline as stages over a burst: classify (parse,
+ * answer ARP/ICMP echo in place), lookup (port -> leg), relay (latching,
+ * RTP statistics, rewrite) and dispatch (split by destination, free and
+ * count drops). Each stage reads and writes one struct vg_burst whose
+ * fields are grouped as inputs, per-packet verdicts and outputs.
+ *
+ * Per packet: classify -> lookup -> relay -> dispatch. A stage touches
+ * only the packets whose verdict is its own, so stages can be tested one
+ * at a time on made-up bursts.
+ */
+#ifndef VG_PIPELINE_PVT_H
+#define VG_PIPELINE_PVT_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <string.h>
+
+#include <rte_ether.h>
+#include <rte_mbuf.h>
+#include <rte_ring.h>
+#include <rte_ring_elem.h>
+
+#include "vg_dpapi.h"
+#include "neigh_pvt.h"
+#include "sess_table_pvt.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/** Largest burst a context holds ([dataplane] burst_size <= 256). */
+#define VG_BURST_MAX 256
+
+/** What happens to a packet. */
+enum vg_verdict {
+	VG_V_DROP = 0,  /**< freed, counted under reason[] */
+	VG_V_MEDIA,     /**< UDP to a media port: lookup and relay */
+	VG_V_REPLY,     /**< ARP/ICMP answered in place: back out rx_addr */
+	VG_V_EXCEPTION, /**< for our address, not media: to the kernel */
+	VG_V_FWD,       /**< relayed: out of addrs[out_addr] */
+};
+
+/** One local address (one [[port]]). RO after start-up. */
+struct vg_local_addr {
+	uint32_t ip;                   /**< network order */
+	struct rte_ether_addr mac;     /**< of our NIC port */
+	struct rte_ether_addr nh_mac;  /**< next hop for media we send */
+	uint32_t netmask;              /**< network order */
+	uint32_t gateway;              /**< network order; 0 = none */
+	const struct vg_neigh *neigh;  /**< next hop -> MAC, writer: main
+					  lcore; NULL: use nh_mac (tests) */
+	struct rte_ring *hints;        /**< struct vg_neigh_hint to the main
+					  lcore, MP/SC; NULL in unit tests */
+	uint16_t port_id;              /**< ethdev */
+	uint16_t media_port_min;       /**< [media] range, host order */
+	uint16_t media_port_max;
+	bool exception;                /**< exception path enabled */
+};
+
+/**
+ * What a worker tells the main lcore (the neighbour table's writer) about
+ * neighbours: "ip is at mac" from an ARP packet it answered, or "resolve
+ * ip" when media had no next-hop MAC. Travels by value in an rte_ring.
+ */
+struct vg_neigh_hint {
+	uint32_t ip;                   /**< network order */
+	uint16_t addr;                 /**< local address index */
+	uint8_t learn;                 /**< 1: ip is at mac; 0: resolve ip */
+	uint8_t rsvd0;
+	struct rte_ether_addr mac;     /**< learn only */
+	uint16_t rsvd1;
+};
+
+/** The next hop toward ip from la: ip on the link, else the gateway
+ * (ip itself when there is none). */
+static inline uint32_t
+vg_next_hop(const struct vg_local_addr *la, uint32_t ip)
+{
+	if (((ip ^ la->ip) & la->netmask) == 0 || la->gateway == 0)
+		return ip;
+	return la->gateway;
+}
+
+/** Post a hint; dropped silently when the ring is full or absent (the
+ * next packet asks again). */
+static inline void
+vg_neigh_hint_post(const struct vg_local_addr *la, uint16_t addr, uint32_t ip,
+		const struct rte_ether_addr *mac)
+{
+	struct vg_neigh_hint h;
+
+	if (la->hints == NULL)
+		return;
+	memset(&h, 0, sizeof(h));
+	h.ip = ip;
+	h.addr = addr;
+	h.learn = mac != NULL;
+	if (mac != NULL)
+		h.mac = *mac;
+	rte_ring_mp_enqueue_elem(la->hints, &h, sizeof(h));
+}
+
+/** A burst through the stages; one per worker lcore, reused. */
+struct vg_burst {
+	/* inputs: set by the worker before classify */
+	struct rte_mbuf **pkts;        /**< the rx burst */
+	uint16_t n;                    /**< <= VG_BURST_MAX */
+	uint16_t rx_addr;              /**< index of the address it came on */
+	const struct vg_local_addr *addrs;
+	uint16_t n_addrs;
+	const struct vg_sess_table *tbl;
+	uint64_t now_tsc;              /**< one TSC read per burst */
+	uint64_t tsc_hz;
+	struct vg_dpapi_lcore_counters *lc; /**< this lcore's counters */
+
+	/* verdicts: per packet, written by the stages */
+	uint8_t verdict[VG_BURST_MAX]; /**< enum vg_verdict */
+	uint8_t reason[VG_BURST_MAX];  /**< enum vg_drop_reason when DROP */
+	uint8_t rtcp[VG_BURST_MAX];    /**< lookup/relay: packet is RTCP */
+	uint16_t l4_off[VG_BURST_MAX]; /**< classify: UDP header offset */
+	uint16_t udp_len[VG_BURST_MAX];/**< classify: UDP length field */
+	struct vg_leg *leg[VG_BURST_MAX]; /**< lookup */
+	uint16_t out_addr[VG_BURST_MAX];  /**< relay: egress address */
+
+	/* outputs: written by relay and dispatch */
+	/** to post; a packet may latch and change SSRC: two each */
+	struct vg_dpapi_event events[2 * VG_BURST_MAX];
+	uint16_t n_events;
+	struct rte_mbuf *tx[VG_BURST_MAX]; /**< to send ... */
+	uint16_t tx_addr[VG_BURST_MAX];    /**< ... out of this address */
+	uint16_t n_tx;
+	struct rte_mbuf *exc[VG_BURST_MAX]; /**< to the exception path */
+	uint16_t n_exc;
+};
+
+/** Set the inputs of a burst and clear its outputs. */
+void vg_burst_start(struct vg_burst *b, struct rte_mbuf **pkts, uint16_t n,
+		uint64_t now_tsc);
+
+/**
+ * Stage 1: parse Ethernet/ARP/IPv4/UDP/ICMP, checking every length
+ * against the data; answer ARP requests and ICMP echo requests for
+ * addrs[rx_addr] in place (VG_V_REPLY); UDP to a media port -> VG_V_MEDIA;
+ * other traffic for us -> VG_V_EXCEPTION (or drop NO_EXCEPTION); the
+ * rest -> VG_V_DROP with a reason. Chained mbufs are dropped.
+ */
+void vg_stage_classify(struct vg_burst *b);
+
+/** Stage 2: VG_V_MEDIA packets get leg[] and rtcp[], or drop NO_SESSION.
+ * Thread: a registered, online RCU reader of b->tbl. */
+void vg_stage_lookup(struct vg_burst *b);
+
+/**
+ * Stage 3: for VG_V_MEDIA packets with a leg: RTP/RTCP checks, source
+ * check and latching (events), RFC 3550 statistics, payload-type map,
+ * optional SSRC/seq/ts continuity, then L2/IPv4/UDP rewrite toward the
+ * peer leg with checksums recomputed -> VG_V_FWD; or drop with a reason
+ * (counted on the leg too). Thread: the rx owner of the legs.
+ */
+void vg_stage_relay(struct vg_burst *b);
+
+/**
+ * Stage 4: VG_V_FWD and VG_V_REPLY go to tx[], VG_V_EXCEPTION to exc[],
+ * drops are freed and counted in *lc.
+ */
+void vg_stage_dispatch(struct vg_burst *b);
+
+/**
+ * Add to a counter that other processes read: one writer, so a relaxed
+ * load and store, never a locked add.
+ */
+static inline void
+vg_ctr_add(uint64_t *c, uint64_t n)
+{
+	__atomic_store_n(c, *c + n, __ATOMIC_RELAXED);
+}
+
+/** RTP clock units of a TSC value (for jitter), wrapping at 2^32. */
+static inline uint32_t
+vg_tsc_to_rtp(uint64_t tsc, uint64_t tsc_hz, uint32_t clock_rate)
+{
+	return (uint32_t)((tsc / tsc_hz) * clock_rate +
+			(tsc % tsc_hz) * clock_rate / tsc_hz);
+}
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* VG_PIPELINE_PVT_H */

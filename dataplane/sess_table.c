@@ -1,0 +1,554 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/** @file Media session table: port -> leg, one writer, RCU readers. */
+#include <errno.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <string.h>
+
+#include <rte_cycles.h>
+#include <rte_errno.h>
+#include <rte_malloc.h>
+
+#include "sess_table_pvt.h"
+
+/* What the defer queue holds: kind << 32 | index. */
+#define DQ_SESS 1ull
+#define DQ_CFG 2ull
+
+static uint32_t
+slot_index(const struct vg_sess_table *t, uint16_t addr, uint16_t port)
+{
+	return addr * t->n_slots_per_addr + (uint32_t)(port - t->port_min);
+}
+
+static void
+slot_set(struct vg_sess_table *t, uint16_t addr, uint16_t port, uintptr_t v)
+{
+	__atomic_store_n(&t->slots[slot_index(t, addr, port)], v,
+			__ATOMIC_RELEASE);
+}
+
+static uintptr_t
+slot_get(const struct vg_sess_table *t, uint16_t addr, uint16_t port)
+{
+	return t->slots[slot_index(t, addr, port)];
+}
+
+static void
+cfg_put(struct vg_sess_table *t, struct vg_leg_cfg *c)
+{
+	t->free_cfg[t->n_free_cfg++] = (uint32_t)(c - t->cfgs);
+}
+
+/* Called by rte_rcu_qsbr_dq_reclaim() once readers are past. */
+static void
+dq_free(void *p, void *e, unsigned int n)
+{
+	struct vg_sess_table *t = p;
+	const uint64_t *elems = e;
+	unsigned int i;
+
+	for (i = 0; i < n; i++) {
+		uint32_t idx = (uint32_t)elems[i];
+
+		if (elems[i] >> 32 == DQ_CFG) {
+			t->free_cfg[t->n_free_cfg++] = idx;
+			continue;
+		}
+		cfg_put(t, t->legs[2 * idx].cfg);
+		cfg_put(t, t->legs[2 * idx + 1].cfg);
+		t->legs[2 * idx].cfg = NULL;
+		t->legs[2 * idx + 1].cfg = NULL;
+		t->state[idx] = VG_SESS_FREE;
+		t->free_sess[t->n_free_sess++] = idx;
+	}
+}
+
+static void
+defer(struct vg_sess_table *t, uint64_t kind, uint32_t idx)
+{
+	uint64_t e = kind << 32 | idx;
+
+	/* the queue holds every pooled object at once: it cannot be full */
+	rte_rcu_qsbr_dq_enqueue(t->dq, &e);
+}
+
+unsigned int
+vg_sess_reclaim(struct vg_sess_table *t)
+{
+	unsigned int freed = 0, pending, avail;
+
+	rte_rcu_qsbr_dq_reclaim(t->dq, UINT32_MAX, &freed, &pending, &avail);
+	return freed;
+}
+
+struct vg_sess_table *
+vg_sess_table_create(const struct vg_config *cfg,
+		struct vg_dpapi_leg_counters *ctrs, uint32_t n_readers)
+{
+	struct rte_rcu_qsbr_dq_parameters dqp;
+	struct vg_sess_table *t;
+	char name[RTE_RCU_QSBR_DQ_NAMESIZE];
+	uint32_t n_legs, i;
+	size_t qsz;
+	int rc = -EINVAL;
+
+	if (cfg->n_ports == 0 || cfg->dp.max_sessions == 0 ||
+			cfg->media.port_min > cfg->media.port_max ||
+			n_readers == 0 || cfg->dp.max_sessions > UINT32_MAX / 4) {
+		rte_errno = EINVAL;
+		return NULL;
+	}
+	t = rte_zmalloc("vg_sess_table", sizeof(*t), RTE_CACHE_LINE_SIZE);
+	if (t == NULL) {
+		rte_errno = ENOMEM;
+		return NULL;
+	}
+	t->n_addrs = cfg->n_ports;
+	t->port_min = cfg->media.port_min;
+	t->port_max = cfg->media.port_max;
+	t->n_slots_per_addr = (uint32_t)(t->port_max - t->port_min) + 1;
+	t->max_sessions = cfg->dp.max_sessions;
+	/* a current and a replaced config per leg */
+	t->n_cfgs = 4 * t->max_sessions;
+	t->default_timeout_s = cfg->media.timeout_s;
+	n_legs = 2 * t->max_sessions;
+
+	rc = -ENOMEM;
+	t->slots = rte_zmalloc("vg_sess_slots", (size_t)t->n_addrs *
+			t->n_slots_per_addr * sizeof(t->slots[0]), 0);
+	t->legs = rte_zmalloc("vg_legs", (size_t)n_legs * sizeof(t->legs[0]),
+			RTE_CACHE_LINE_SIZE);
+	t->cfgs = rte_zmalloc("vg_leg_cfgs", (size_t)t->n_cfgs *
+			sizeof(t->cfgs[0]), RTE_CACHE_LINE_SIZE);
+	t->state = rte_zmalloc("vg_sess_state", t->max_sessions, 0);
+	t->free_sess = rte_zmalloc("vg_sess_free", (size_t)t->max_sessions *
+			sizeof(uint32_t), 0);
+	t->free_cfg = rte_zmalloc("vg_cfg_free", (size_t)t->n_cfgs *
+			sizeof(uint32_t), 0);
+	t->ctrs = ctrs;
+	if (ctrs == NULL) {
+		t->ctrs = rte_zmalloc("vg_leg_ctrs", (size_t)n_legs *
+				sizeof(t->ctrs[0]), RTE_CACHE_LINE_SIZE);
+		t->own_ctrs = true;
+	}
+	qsz = rte_rcu_qsbr_get_memsize(n_readers);
+	t->qsbr = rte_zmalloc("vg_sess_qsbr", qsz, RTE_CACHE_LINE_SIZE);
+	if (t->slots == NULL || t->legs == NULL || t->cfgs == NULL ||
+			t->state == NULL || t->free_sess == NULL ||
+			t->free_cfg == NULL || t->ctrs == NULL || t->qsbr == NULL)
+		goto fail;
+	if (rte_rcu_qsbr_init(t->qsbr, n_readers) != 0) {
+		rc = -rte_errno;
+		goto fail;
+	}
+	/* the ring behind the queue needs a name unique in the process */
+	snprintf(name, sizeof(name), "vgs%" PRIxPTR, (uintptr_t)t);
+	memset(&dqp, 0, sizeof(dqp));
+	dqp.name = name;
+	dqp.flags = RTE_RCU_QSBR_DQ_MT_UNSAFE; /* one writer */
+	dqp.size = t->max_sessions + t->n_cfgs;
+	dqp.esize = sizeof(uint64_t);
+	dqp.trigger_reclaim_limit = UINT32_MAX; /* we reclaim explicitly */
+	dqp.max_reclaim_size = dqp.size;
+	dqp.free_fn = dq_free;
+	dqp.p = t;
+	dqp.v = t->qsbr;
+	t->dq = rte_rcu_qsbr_dq_create(&dqp);
+	if (t->dq == NULL) {
+		rc = -rte_errno;
+		goto fail;
+	}
+
+	for (i = 0; i < t->max_sessions; i++)
+		t->free_sess[t->n_free_sess++] = t->max_sessions - 1 - i;
+	for (i = 0; i < t->n_cfgs; i++)
+		t->free_cfg[t->n_free_cfg++] = t->n_cfgs - 1 - i;
+	for (i = 0; i < n_legs; i++) {
+		t->legs[i].id = i;
+		t->legs[i].sess_id = i / 2;
+		t->legs[i].side = i % 2;
+		t->legs[i].peer = &t->legs[i ^ 1];
+		t->legs[i].ctr = &t->ctrs[i];
+	}
+	return t;
+fail:
+	vg_sess_table_destroy(t);
+	rte_errno = -rc;
+	return NULL;
+}
+
+void
+vg_sess_table_destroy(struct vg_sess_table *t)
+{
+	if (t == NULL)
+		return;
+	if (t->dq != NULL)
+		rte_rcu_qsbr_dq_delete(t->dq);
+	rte_free(t->qsbr);
+	if (t->own_ctrs)
+		rte_free(t->ctrs);
+	rte_free(t->free_cfg);
+	rte_free(t->free_sess);
+	rte_free(t->state);
+	rte_free(t->cfgs);
+	rte_free(t->legs);
+	rte_free(t->slots);
+	rte_free(t);
+}
+
+static int
+leg_check(const struct vg_sess_table *t, const struct vg_dpapi_leg *l)
+{
+	bool mux = l->flags & VG_DPAPI_LEG_F_RTCP_MUX;
+	unsigned int i;
+
+	if (l->local_addr >= t->n_addrs || l->local_port < t->port_min ||
+			l->local_port > t->port_max ||
+			(l->local_port & 1) != 0 || /* RFC 3550 s11: even */
+			(!mux && l->local_port + 1 > t->port_max) ||
+			l->latching > VG_DPAPI_LATCH_ANY ||
+			l->n_pt_map > VG_DPAPI_PT_MAP_MAX)
+		return -EINVAL;
+	for (i = 0; i < l->n_pt_map; i++)
+		if (l->pt_map[i].in_pt > 127 || l->pt_map[i].out_pt > 127)
+			return -EINVAL;
+	if (l->codec != 0 || l->srtp_suite != 0)
+		return -ENOTSUP; /* media processing is not there yet */
+	return 0;
+}
+
+/* May a leg of session sess_id take its ports (slots free or its own)? */
+static int
+ports_check(const struct vg_sess_table *t, const struct vg_dpapi_leg legs[2],
+		uint32_t sess_id)
+{
+	unsigned int i;
+
+	for (i = 0; i < 2; i++) {
+		const struct vg_dpapi_leg *l = &legs[i];
+		bool mux = l->flags & VG_DPAPI_LEG_F_RTCP_MUX;
+		uintptr_t v[2];
+		unsigned int k;
+
+		v[0] = slot_get(t, l->local_addr, l->local_port);
+		v[1] = mux ? 0 : slot_get(t, l->local_addr,
+				(uint16_t)(l->local_port + 1));
+		for (k = 0; k < 2; k++) {
+			const struct vg_leg *owner = (const struct vg_leg *)
+					(v[k] & ~(uintptr_t)1);
+
+			if (owner != NULL && owner->sess_id != sess_id)
+				return -EADDRINUSE;
+		}
+	}
+	/* the two legs must not overlap (RTCP port included) */
+	if (legs[0].local_addr == legs[1].local_addr &&
+			legs[0].local_port / 2 == legs[1].local_port / 2)
+		return -EADDRINUSE;
+	return 0;
+}
+
+static struct vg_leg_cfg *
+cfg_get(struct vg_sess_table *t)
+{
+	if (t->n_free_cfg == 0)
+		vg_sess_reclaim(t);
+	if (t->n_free_cfg == 0)
+		return NULL;
+	return &t->cfgs[t->free_cfg[--t->n_free_cfg]];
+}
+
+static bool
+latch_inputs_equal(const struct vg_dpapi_leg *a, const struct vg_dpapi_leg *b)
+{
+	return a->remote_ip == b->remote_ip &&
+		a->remote_port == b->remote_port &&
+		a->allowed_src_ip == b->allowed_src_ip &&
+		a->allowed_src_port == b->allowed_src_port &&
+		a->latching == b->latching;
+}
+
+static void
+cfg_fill(struct vg_sess_table *t, struct vg_leg_cfg *c,
+		const struct vg_dpapi_leg *l, const struct vg_leg_cfg *old)
+{
+	unsigned int i;
+
+	memset(c, 0, sizeof(*c));
+	c->sdp = *l;
+	c->allowed_ip = l->allowed_src_ip != 0 ? l->allowed_src_ip :
+			l->remote_ip;
+	c->allowed_port = l->allowed_src_port;
+	c->clock_rate = l->clock_rate != 0 ? l->clock_rate : 8000;
+	c->timeout_s = l->media_timeout_s != 0 ? l->media_timeout_s :
+			t->default_timeout_s;
+	if (old != NULL && latch_inputs_equal(&old->sdp, l)) {
+		c->gen = old->gen;
+	} else {
+		if (++t->next_gen == 0)
+			t->next_gen = 1;
+		c->gen = t->next_gen;
+	}
+	if (l->n_pt_map == 0) {
+		for (i = 0; i < RTE_DIM(c->pt_out); i++)
+			c->pt_out[i] = (uint8_t)i;
+	} else {
+		memset(c->pt_out, VG_PT_DROP, sizeof(c->pt_out));
+		for (i = 0; i < l->n_pt_map; i++)
+			c->pt_out[l->pt_map[i].in_pt] = l->pt_map[i].out_pt;
+	}
+}
+
+static void
+leg_publish(struct vg_sess_table *t, struct vg_leg *leg,
+		const struct vg_dpapi_leg *l, bool on)
+{
+	uintptr_t v = on ? (uintptr_t)leg : 0;
+
+	slot_set(t, l->local_addr, l->local_port, v);
+	if (!(l->flags & VG_DPAPI_LEG_F_RTCP_MUX))
+		slot_set(t, l->local_addr, (uint16_t)(l->local_port + 1),
+				v ? v | 1 : 0);
+}
+
+int
+vg_sess_create(struct vg_sess_table *t, const struct vg_dpapi_leg legs[2],
+		uint64_t cookie, uint32_t *sess_id)
+{
+	uint64_t now = rte_get_tsc_cycles();
+	uint32_t id, i, gen;
+	int rc;
+
+	for (i = 0; i < 2; i++) {
+		rc = leg_check(t, &legs[i]);
+		if (rc < 0)
+			return rc;
+	}
+	rc = ports_check(t, legs, UINT32_MAX);
+	if (rc < 0)
+		return rc;
+	if (t->n_free_sess == 0 || t->n_free_cfg < 2)
+		vg_sess_reclaim(t);
+	if (t->n_free_sess == 0 || t->n_free_cfg < 2)
+		return -ENOSPC;
+	id = t->free_sess[--t->n_free_sess];
+	for (i = 0; i < 2; i++) {
+		struct vg_leg *leg = &t->legs[2 * id + i];
+		struct vg_dpapi_leg_counters *ctr = leg->ctr;
+
+		/* no reader can hold the slot: it passed a grace period */
+		leg->cfg = cfg_get(t);
+		cfg_fill(t, leg->cfg, &legs[i], NULL);
+		leg->cookie = cookie;
+		leg->latched = 0;
+		leg->created_tsc = now;
+		leg->timeout_sent = false;
+		leg->timeout_seen_tsc = now;
+		memset(&leg->seq, 0, sizeof(leg->seq));
+		memset(&leg->tx, 0, sizeof(leg->tx));
+		gen = ctr->session_gen + 1;
+		memset(ctr, 0, sizeof(*ctr));
+		ctr->session_gen = gen;
+	}
+	t->state[id] = VG_SESS_ACTIVE;
+	for (i = 0; i < 2; i++)
+		leg_publish(t, &t->legs[2 * id + i], &legs[i], true);
+	*sess_id = id;
+	return 0;
+}
+
+int
+vg_sess_update(struct vg_sess_table *t, uint32_t sess_id,
+		const struct vg_dpapi_leg legs[2])
+{
+	struct vg_leg_cfg *nc[2], *old[2];
+	bool moved[2];
+	unsigned int i;
+	int rc;
+
+	if (sess_id >= t->max_sessions || t->state[sess_id] != VG_SESS_ACTIVE)
+		return -ENOENT;
+	for (i = 0; i < 2; i++) {
+		rc = leg_check(t, &legs[i]);
+		if (rc < 0)
+			return rc;
+	}
+	rc = ports_check(t, legs, sess_id);
+	if (rc < 0)
+		return rc;
+	nc[0] = cfg_get(t);
+	nc[1] = cfg_get(t);
+	if (nc[0] == NULL || nc[1] == NULL) {
+		if (nc[0] != NULL)
+			cfg_put(t, nc[0]);
+		return -EBUSY;
+	}
+	for (i = 0; i < 2; i++) {
+		struct vg_leg *leg = &t->legs[2 * sess_id + i];
+
+		old[i] = leg->cfg;
+		cfg_fill(t, nc[i], &legs[i], old[i]);
+		moved[i] = old[i]->sdp.local_addr != legs[i].local_addr ||
+			old[i]->sdp.local_port != legs[i].local_port ||
+			(old[i]->sdp.flags ^ legs[i].flags) &
+				VG_DPAPI_LEG_F_RTCP_MUX;
+	}
+	/* unpublish every moved leg first: the legs may swap ports */
+	for (i = 0; i < 2; i++)
+		if (moved[i])
+			leg_publish(t, NULL, &old[i]->sdp, false);
+	for (i = 0; i < 2; i++) {
+		struct vg_leg *leg = &t->legs[2 * sess_id + i];
+
+		__atomic_store_n(&leg->cfg, nc[i], __ATOMIC_RELEASE);
+		if (moved[i])
+			leg_publish(t, leg, &legs[i], true);
+		defer(t, DQ_CFG, (uint32_t)(old[i] - t->cfgs));
+	}
+	return 0;
+}
+
+int
+vg_sess_delete(struct vg_sess_table *t, uint32_t sess_id)
+{
+	unsigned int i;
+
+	if (sess_id >= t->max_sessions || t->state[sess_id] != VG_SESS_ACTIVE)
+		return -ENOENT;
+	for (i = 0; i < 2; i++) {
+		struct vg_leg *leg = &t->legs[2 * sess_id + i];
+
+		leg_publish(t, leg, &leg->cfg->sdp, false);
+	}
+	t->state[sess_id] = VG_SESS_DYING;
+	defer(t, DQ_SESS, sess_id);
+	return 0;
+}
+
+uint32_t
+vg_sess_free_count(const struct vg_sess_table *t)
+{
+	return t->n_free_sess;
+}
+
+struct vg_leg *
+vg_sess_leg(struct vg_sess_table *t, uint32_t sess_id, unsigned int side)
+{
+	if (sess_id >= t->max_sessions || side > 1 ||
+			t->state[sess_id] != VG_SESS_ACTIVE)
+		return NULL;
+	return &t->legs[2 * sess_id + side];
+}
+
+unsigned int
+vg_sess_timeouts(struct vg_sess_table *t, uint64_t now_tsc, uint64_t tsc_hz,
+		struct vg_dpapi_event *evts, unsigned int max)
+{
+	unsigned int n = 0;
+	uint32_t s, i;
+
+	for (s = 0; s < t->max_sessions && n < max; s++) {
+		if (t->state[s] != VG_SESS_ACTIVE)
+			continue;
+		for (i = 0; i < 2 && n < max; i++) {
+			struct vg_leg *leg = &t->legs[2 * s + i];
+			uint64_t last = __atomic_load_n(&leg->ctr->last_rx_tsc,
+					__ATOMIC_RELAXED);
+			uint64_t limit = (uint64_t)leg->cfg->timeout_s * tsc_hz;
+
+			if (last == 0)
+				last = leg->created_tsc;
+			if (last != leg->timeout_seen_tsc) {
+				/* media flowed again: re-arm */
+				leg->timeout_seen_tsc = last;
+				leg->timeout_sent = false;
+			}
+			if (leg->timeout_sent || limit == 0 ||
+					now_tsc - last <= limit)
+				continue;
+			leg->timeout_sent = true;
+			memset(&evts[n], 0, sizeof(evts[n]));
+			evts[n].type = VG_EVT_MEDIA_TIMEOUT;
+			evts[n].sess_id = s;
+			evts[n].leg_id = leg->id;
+			evts[n].cookie = leg->cookie;
+			evts[n].u.timeout.idle_s =
+				(uint32_t)((now_tsc - last) / tsc_hz);
+			n++;
+		}
+	}
+	return n;
+}
+
+static void
+reply_query(struct vg_sess_table *t, uint32_t id, struct vg_dpapi_reply *r)
+{
+	unsigned int i;
+
+	for (i = 0; i < 2; i++) {
+		const struct vg_leg *leg = &t->legs[2 * id + i];
+		const struct vg_leg_cfg *c = leg->cfg;
+		uint64_t l = __atomic_load_n(&leg->latched, __ATOMIC_RELAXED);
+
+		r->u.query.legs[i] = c->sdp;
+		if (l != 0 && (uint16_t)(l >> 48) == c->gen) {
+			r->u.query.latched_ip[i] = (uint32_t)l;
+			r->u.query.latched_port[i] = (uint16_t)(l >> 32);
+		}
+	}
+}
+
+static void
+reply_list(struct vg_sess_table *t, uint32_t from, struct vg_dpapi_reply *r)
+{
+	uint32_t s;
+
+	r->u.list.next = UINT32_MAX;
+	for (s = from; s < t->max_sessions; s++) {
+		if (t->state[s] != VG_SESS_ACTIVE)
+			continue;
+		if (r->u.list.n == VG_DPAPI_LIST_MAX) {
+			r->u.list.next = s;
+			break;
+		}
+		r->u.list.ids[r->u.list.n++] = s;
+	}
+}
+
+int
+vg_sess_cmd(const struct vg_dpapi_cmd *cmd, struct vg_dpapi_reply *reply,
+		void *arg)
+{
+	struct vg_sess_table *t = arg;
+	uint32_t id = cmd->sess_id;
+	int rc;
+
+	switch (cmd->type) {
+	case VG_CMD_SESS_CREATE:
+		rc = vg_sess_create(t, cmd->legs, cmd->cookie, &id);
+		break;
+	case VG_CMD_SESS_UPDATE:
+		rc = vg_sess_update(t, id, cmd->legs);
+		break;
+	case VG_CMD_SESS_DELETE:
+		return vg_sess_delete(t, id);
+	case VG_CMD_SESS_QUERY:
+		rc = vg_sess_leg(t, id, 0) != NULL ? 0 : -ENOENT;
+		if (rc == 0)
+			reply_query(t, id, reply);
+		break;
+	case VG_CMD_SESS_LIST:
+		reply_list(t, id, reply);
+		return 0;
+	default:
+		return -EOPNOTSUPP;
+	}
+	if (rc == 0) {
+		reply->sess_id = id;
+		reply->leg_id[0] = 2 * id;
+		reply->leg_id[1] = 2 * id + 1;
+		reply->cookie = t->legs[2 * id].cookie;
+	}
+	return rc;
+}
