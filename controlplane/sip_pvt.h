@@ -1,0 +1,56 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/** @file Internals of the SIP front shared by the sip_*.c files. */
+#ifndef VG_SIP_PVT_H
+#define VG_SIP_PVT_H
+
+#include <re.h>
+
+#include "vg_auth.h"
+#include "vg_registrar.h"
+#include "vg_sip.h"
+
+/** Methods we answer ourselves; the Allow header of every answer. */
+#define VG_SIP_ALLOW "REGISTER, OPTIONS"
+
+struct vg_sip_server {
+	const struct vg_config *cfg;  /**< RO, owned by main() */
+	struct sip *sip;              /**< libre stack */
+	struct sip_lsnr *lsnr;        /**< our request handler */
+	struct tls *tls[VG_CFG_MAX_LISTEN]; /**< one per TLS listener */
+	struct vg_auth *auth;
+	struct vg_registrar *reg;
+	struct tmr tick;              /**< expiry sweep and batched saves */
+	uint64_t last_sweep_ms;
+};
+
+/**
+ * RFC 3261 sanity checks common to every request (§8.2.1-8.2.2, §16.3).
+ * @return true when the request was answered (or dropped) here
+ */
+bool vg_sip_sanity_reject(struct vg_sip_server *srv,
+		const struct sip_msg *msg);
+
+/** Answer OPTIONS: 200 with Allow, Accept, Supported. */
+void vg_sip_options(struct vg_sip_server *srv, const struct sip_msg *msg);
+
+/** Authenticate and apply a REGISTER, then answer it. */
+void vg_sip_register(struct vg_sip_server *srv, const struct sip_msg *msg);
+
+/** Reply with no body; logs a failure to send. */
+void vg_sip_reply(struct vg_sip_server *srv, const struct sip_msg *msg,
+		uint16_t scode, const char *reason);
+
+/**
+ * vg_cp_log() with libre's format handlers (%r for a struct pl *, %J for a
+ * struct sa *, %m for an errno); no compile-time format check.
+ */
+void vg_sip_log(enum vg_cfg_log_level level, const char *fmt, ...);
+
+/** libre's positive errno to ours, at the one boundary. */
+static inline int
+vg_sip_err(int re_err)
+{
+	return re_err > 0 ? -re_err : re_err;
+}
+
+#endif /* VG_SIP_PVT_H */
