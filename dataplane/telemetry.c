@@ -127,6 +127,23 @@ tel_lcores(const char *cmd, const char *params, struct rte_tel_data *d)
 	return 0;
 }
 
+/* Memory the table holds for each session it can hold: everything
+ * sess_table.c allocates at start-up, plus the shared leg counters and
+ * the RCU defer queue's slots (8 bytes an entry). */
+static uint64_t
+vg_dp_bytes_per_session(const struct vg_sess_table *t)
+{
+	uint64_t legs = 2ull * t->max_sessions, b;
+
+	b = sizeof(*t);
+	b += (uint64_t)t->n_addrs * t->n_slots_per_addr * sizeof(t->slots[0]);
+	b += legs * (sizeof(struct vg_leg) +
+		sizeof(struct vg_dpapi_leg_counters));
+	b += (uint64_t)t->n_cfgs * (sizeof(struct vg_leg_cfg) + 4 + 8);
+	b += (uint64_t)t->max_sessions * (1 + 4 + 8);
+	return b / t->max_sessions;
+}
+
 static int
 tel_sessions(const char *cmd, const char *params, struct rte_tel_data *d)
 {
@@ -139,6 +156,8 @@ tel_sessions(const char *cmd, const char *params, struct rte_tel_data *d)
 	rte_tel_data_add_dict_u64(d, "max", t->max_sessions);
 	rte_tel_data_add_dict_u64(d, "active", t->max_sessions - free_now);
 	rte_tel_data_add_dict_u64(d, "free", free_now);
+	rte_tel_data_add_dict_u64(d, "bytes_per_session",
+		vg_dp_bytes_per_session(t));
 	return 0;
 }
 
