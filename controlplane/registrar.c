@@ -10,8 +10,7 @@
 #define VG_REG_MIN_BUCKETS 256
 
 void
-vg_reg_params_from_config(const struct vg_cfg_sip *sip,
-		struct vg_reg_params *p)
+vg_reg_params_from_config(const struct vg_cfg_sip *sip, struct vg_reg_params *p)
 {
 	memset(p, 0, sizeof(*p));
 	p->min_expires = sip->min_expires;
@@ -55,9 +54,10 @@ vg_reg_create(struct vg_registrar **regp, const struct vg_reg_params *p)
 	if (regp == NULL || p == NULL)
 		return -EINVAL;
 	if (p->min_expires > p->max_expires ||
-	    p->default_expires < p->min_expires ||
-	    p->default_expires > p->max_expires || p->max_contacts == 0 ||
-	    p->max_contacts > VG_REG_MAX_CONTACTS)
+			p->default_expires < p->min_expires ||
+			p->default_expires > p->max_expires ||
+			p->max_contacts == 0 ||
+			p->max_contacts > VG_REG_MAX_CONTACTS)
 		return -EINVAL;
 	reg = calloc(1, sizeof(*reg));
 	if (reg == NULL)
@@ -235,7 +235,8 @@ static bool
 binding_matches(const struct vg_reg_binding *b, const struct vg_reg_contact *c)
 {
 	if (c->instance != NULL && c->instance[0] != '\0' &&
-	    b->instance[0] != '\0' && strcmp(b->instance, c->instance) == 0)
+			b->instance[0] != '\0' &&
+			strcmp(b->instance, c->instance) == 0)
 		return true;
 	return uri_equal(b->uri, c->uri);
 }
@@ -256,7 +257,8 @@ apply_star(struct vg_registrar *reg, const struct vg_reg_update *up,
 	uint32_t i;
 
 	if (up->n_contacts != 0 || up->expires != 0) {
-		set_outcome(out, 400, "Bad Request (Contact: * needs Expires: 0)");
+		set_outcome(out, 400,
+				"Bad Request (Contact: * needs Expires: 0)");
 		return;
 	}
 	rec = vg_reg_record_get(reg, up->aor, false);
@@ -265,8 +267,10 @@ apply_star(struct vg_registrar *reg, const struct vg_reg_update *up,
 		return;
 	for (i = 0; i < rec->n; i++) {
 		if (strcmp(rec->b[i].call_id, up->call_id) == 0 &&
-		    up->cseq <= rec->b[i].cseq) {
-			set_outcome(out, 500, "Server Internal Error (CSeq out of order)");
+				up->cseq <= rec->b[i].cseq) {
+			set_outcome(out, 500,
+					"Server Internal Error (CSeq out of "
+					"order)");
 			return;
 		}
 	}
@@ -282,8 +286,9 @@ static int64_t
 contact_expiry(const struct vg_reg_params *p, const struct vg_reg_update *up,
 		const struct vg_reg_contact *c)
 {
-	int64_t e = c->expires >= 0 ? c->expires
-		: up->expires >= 0 ? up->expires : (int64_t)p->default_expires;
+	int64_t e = c->expires >= 0	   ? c->expires
+			: up->expires >= 0 ? up->expires
+					   : (int64_t)p->default_expires;
 
 	if (e == 0)
 		return 0;
@@ -300,16 +305,19 @@ update_valid(const struct vg_reg_update *up)
 	size_t i;
 
 	if (strlen(up->aor) >= VG_REG_AOR_MAX || up->aor[0] == '\0' ||
-	    strlen(up->call_id) >= VG_REG_CALLID_MAX ||
-	    (up->source != NULL && strlen(up->source) >= VG_REG_SOURCE_MAX))
+			strlen(up->call_id) >= VG_REG_CALLID_MAX ||
+			(up->source != NULL &&
+					strlen(up->source) >=
+							VG_REG_SOURCE_MAX))
 		return false;
 	for (i = 0; i < up->n_contacts; i++) {
 		const struct vg_reg_contact *c = &up->contacts[i];
 
 		if (c->uri == NULL || c->uri[0] == '\0' ||
-		    strlen(c->uri) >= VG_REG_URI_MAX ||
-		    (c->instance != NULL &&
-		     strlen(c->instance) >= VG_REG_INSTANCE_MAX))
+				strlen(c->uri) >= VG_REG_URI_MAX ||
+				(c->instance != NULL &&
+						strlen(c->instance) >=
+								VG_REG_INSTANCE_MAX))
 			return false;
 	}
 	return true;
@@ -320,8 +328,8 @@ update_valid(const struct vg_reg_update *up)
  * until n fits max_contacts. touched[i] marks the request's bindings.
  */
 static uint32_t
-evict_oldest(struct vg_reg_binding *w, bool *touched, uint32_t n,
-		uint32_t max, unsigned *removed)
+evict_oldest(struct vg_reg_binding *w, bool *touched, uint32_t n, uint32_t max,
+		unsigned *removed)
 {
 	while (n > max) {
 		uint32_t i, victim = UINT32_MAX;
@@ -330,7 +338,7 @@ evict_oldest(struct vg_reg_binding *w, bool *touched, uint32_t n,
 			if (touched[i])
 				continue;
 			if (victim == UINT32_MAX ||
-			    w[i].updated_ms < w[victim].updated_ms)
+					w[i].updated_ms < w[victim].updated_ms)
 				victim = i;
 		}
 		if (victim == UINT32_MAX)
@@ -382,8 +390,10 @@ apply_contacts(struct vg_registrar *reg, const struct vg_reg_update *up,
 			}
 		}
 		if (b != NULL && strcmp(b->call_id, up->call_id) == 0 &&
-		    up->cseq <= b->cseq) {
-			set_outcome(out, 500, "Server Internal Error (CSeq out of order)");
+				up->cseq <= b->cseq) {
+			set_outcome(out, 500,
+					"Server Internal Error (CSeq out of "
+					"order)");
 			goto out;
 		}
 		if (e == 0) {
@@ -448,7 +458,8 @@ vg_reg_apply(struct vg_registrar *reg, const struct vg_reg_update *up,
 	size_t i;
 
 	if (reg == NULL || up == NULL || out == NULL || up->aor == NULL ||
-	    up->call_id == NULL || (up->n_contacts != 0 && up->contacts == NULL))
+			up->call_id == NULL ||
+			(up->n_contacts != 0 && up->contacts == NULL))
 		return -EINVAL;
 	memset(out, 0, sizeof(*out));
 	if (!update_valid(up)) {
@@ -491,8 +502,8 @@ binding_order(const void *pa, const void *pb)
 }
 
 size_t
-vg_reg_lookup(const struct vg_registrar *reg, const char *aor,
-		uint64_t now_ms, struct vg_reg_binding *out, size_t max)
+vg_reg_lookup(const struct vg_registrar *reg, const char *aor, uint64_t now_ms,
+		struct vg_reg_binding *out, size_t max)
 {
 	struct vg_reg_record *rec;
 	size_t n = 0, i;
@@ -560,7 +571,7 @@ vg_reg_foreach(const struct vg_registrar *reg, uint64_t now_ms,
 		for (rec = reg->bucket[i]; rec != NULL; rec = rec->next)
 			for (j = 0; j < rec->n; j++)
 				if (rec->b[j].expires_ms > now_ms &&
-				    !h(rec->aor, &rec->b[j], arg))
+						!h(rec->aor, &rec->b[j], arg))
 					return;
 	}
 }

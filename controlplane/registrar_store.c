@@ -55,7 +55,7 @@ save_one(const char *aor, const struct vg_reg_binding *b, void *arg)
 	fputc('\t', ctx->f);
 	put_escaped(ctx->f, b->source);
 	fprintf(ctx->f, "\t%" PRIu32 "\t%u\t%" PRIu64 "\t%" PRIu64 "\n",
-		b->cseq, (unsigned)b->q, b->expires_ms, b->updated_ms);
+			b->cseq, (unsigned)b->q, b->expires_ms, b->updated_ms);
 	return true;
 }
 
@@ -127,7 +127,7 @@ vg_reg_flush(struct vg_registrar *reg, uint64_t now_ms)
 	if (reg == NULL || !reg->dirty)
 		return 0;
 	if (reg->last_save_ms != 0 &&
-	    now_ms < reg->last_save_ms + reg->p.save_delay_ms)
+			now_ms < reg->last_save_ms + reg->p.save_delay_ms)
 		return 0;
 	return vg_reg_save(reg, now_ms);
 }
@@ -202,11 +202,12 @@ parse_line(char *line, char **aor, struct vg_reg_binding *b)
 		if (!unescape(f[i]))
 			return false;
 	memset(b, 0, sizeof(*b));
-	if (f[0][0] == '\0' || strlen(f[0]) >= VG_REG_AOR_MAX || f[1][0] == '\0' ||
-	    !vg_reg_copy(b->uri, sizeof(b->uri), f[1]) ||
-	    !vg_reg_copy(b->instance, sizeof(b->instance), f[2]) ||
-	    !vg_reg_copy(b->call_id, sizeof(b->call_id), f[3]) ||
-	    !vg_reg_copy(b->source, sizeof(b->source), f[4]))
+	if (f[0][0] == '\0' || strlen(f[0]) >= VG_REG_AOR_MAX ||
+			f[1][0] == '\0' ||
+			!vg_reg_copy(b->uri, sizeof(b->uri), f[1]) ||
+			!vg_reg_copy(b->instance, sizeof(b->instance), f[2]) ||
+			!vg_reg_copy(b->call_id, sizeof(b->call_id), f[3]) ||
+			!vg_reg_copy(b->source, sizeof(b->source), f[4]))
 		return false;
 	*aor = f[0];
 	if (!parse_u64(f[5], UINT32_MAX, &v))
@@ -216,7 +217,7 @@ parse_line(char *line, char **aor, struct vg_reg_binding *b)
 		return false;
 	b->q = (uint16_t)v;
 	return parse_u64(f[7], UINT64_MAX, &b->expires_ms) &&
-		parse_u64(f[8], UINT64_MAX, &b->updated_ms);
+			parse_u64(f[8], UINT64_MAX, &b->updated_ms);
 }
 
 /* Read one line into buf; a longer line is consumed and reported. */
@@ -243,7 +244,8 @@ read_line(FILE *f, char *buf, size_t size, bool *too_long)
 }
 
 static int
-load_lines(struct vg_registrar *reg, FILE *f, uint64_t now_ms, unsigned *bad, unsigned *dropped)
+load_lines(struct vg_registrar *reg, FILE *f, uint64_t now_ms, unsigned *bad,
+		unsigned *dropped)
 {
 	char line[VG_REG_LINE_MAX];
 	struct vg_reg_binding b;
@@ -293,10 +295,12 @@ vg_reg_load(struct vg_registrar *reg, uint64_t now_ms, FILE *warn)
 	if (f == NULL)
 		return errno == ENOENT ? 0 : -errno;
 	if (!read_line(f, line, sizeof(line), &too_long) || too_long ||
-	    strcmp(line, VG_REG_FILE_MAGIC) != 0) {
+			strcmp(line, VG_REG_FILE_MAGIC) != 0) {
 		if (warn != NULL)
-			fprintf(warn, "warning: %s: not a registrations file,"
-				" ignored\n", reg->p.file);
+			fprintf(warn,
+					"warning: %s: not a registrations file,"
+					" ignored\n",
+					reg->p.file);
 		fclose(f);
 		return 0;
 	}
@@ -306,10 +310,12 @@ vg_reg_load(struct vg_registrar *reg, uint64_t now_ms, FILE *warn)
 	fclose(f);
 	if (warn != NULL && bad != 0)
 		fprintf(warn, "warning: %s: %u malformed line(s) skipped\n",
-			reg->p.file, bad);
+				reg->p.file, bad);
 	if (warn != NULL && dropped != 0)
-		fprintf(warn, "warning: %s: %u binding(s) above max_contacts"
-			" dropped\n", reg->p.file, dropped);
+		fprintf(warn,
+				"warning: %s: %u binding(s) above max_contacts"
+				" dropped\n",
+				reg->p.file, dropped);
 	/* What was read is what is on disk: nothing to save yet. */
 	reg->dirty = false;
 	return rc;
@@ -350,7 +356,7 @@ dump_order(const void *pa, const void *pb)
 void
 vg_reg_dump(const struct vg_registrar *reg, uint64_t now_ms, FILE *out)
 {
-	struct dump_ctx ctx = { 0 };
+	struct dump_ctx ctx = {0};
 	size_t i;
 
 	if (reg == NULL || reg->n_bindings == 0)
@@ -363,7 +369,7 @@ vg_reg_dump(const struct vg_registrar *reg, uint64_t now_ms, FILE *out)
 	qsort(ctx.e, ctx.n, sizeof(*ctx.e), dump_order);
 	for (i = 0; i < ctx.n; i++)
 		fprintf(out, "%s %s expires=%" PRIu64 "\n", ctx.e[i].aor,
-			ctx.e[i].b->uri,
-			(ctx.e[i].b->expires_ms - now_ms + 999) / 1000);
+				ctx.e[i].b->uri,
+				(ctx.e[i].b->expires_ms - now_ms + 999) / 1000);
 	free(ctx.e);
 }

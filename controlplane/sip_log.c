@@ -11,11 +11,11 @@ static enum vg_cfg_log_level log_level = VG_LOG_INFO;
 static FILE *log_file;
 
 static const char *const level_names[] = {
-	[VG_LOG_ERROR] = "error",
-	[VG_LOG_WARNING] = "warning",
-	[VG_LOG_NOTICE] = "notice",
-	[VG_LOG_INFO] = "info",
-	[VG_LOG_DEBUG] = "debug",
+		[VG_LOG_ERROR] = "error",
+		[VG_LOG_WARNING] = "warning",
+		[VG_LOG_NOTICE] = "notice",
+		[VG_LOG_INFO] = "info",
+		[VG_LOG_DEBUG] = "debug",
 };
 
 void
@@ -30,13 +30,15 @@ vg_cp_log(enum vg_cfg_log_level level, const char *fmt, ...)
 
 	if (level > log_level || fmt == NULL)
 		return;
-	name = (unsigned)level < sizeof(level_names) / sizeof(level_names[0])
-		&& level_names[level] != NULL ? level_names[level] : "log";
+	name = (unsigned)level < sizeof(level_names) / sizeof(level_names[0]) &&
+					level_names[level] != NULL
+			? level_names[level]
+			: "log";
 	clock_gettime(CLOCK_REALTIME, &ts);
 	gmtime_r(&ts.tv_sec, &tm);
 	strftime(when, sizeof(when), "%Y-%m-%dT%H:%M:%S", &tm);
 	fprintf(out, "%s.%03ldZ voxgate-cp %s: ", when, ts.tv_nsec / 1000000,
-		name);
+			name);
 	va_start(ap, fmt);
 	vfprintf(out, fmt, ap);
 	va_end(ap);

@@ -13,13 +13,13 @@
 #define VG_SIP_ALLOW "REGISTER, OPTIONS"
 
 struct vg_sip_server {
-	const struct vg_config *cfg;  /**< RO, owned by main() */
-	struct sip *sip;              /**< libre stack */
-	struct sip_lsnr *lsnr;        /**< our request handler */
+	const struct vg_config *cfg;	    /**< RO, owned by main() */
+	struct sip *sip;		    /**< libre stack */
+	struct sip_lsnr *lsnr;		    /**< our request handler */
 	struct tls *tls[VG_CFG_MAX_LISTEN]; /**< one per TLS listener */
 	struct vg_auth *auth;
 	struct vg_registrar *reg;
-	struct tmr tick;              /**< expiry sweep and batched saves */
+	struct tmr tick; /**< expiry sweep and batched saves */
 	uint64_t last_sweep_ms;
 };
 
@@ -27,8 +27,7 @@ struct vg_sip_server {
  * RFC 3261 sanity checks common to every request (§8.2.1-8.2.2, §16.3).
  * @return true when the request was answered (or dropped) here
  */
-bool vg_sip_sanity_reject(struct vg_sip_server *srv,
-		const struct sip_msg *msg);
+bool vg_sip_sanity_reject(struct vg_sip_server *srv, const struct sip_msg *msg);
 
 /** Answer OPTIONS: 200 with Allow, Accept, Supported. */
 void vg_sip_options(struct vg_sip_server *srv, const struct sip_msg *msg);

@@ -20,7 +20,7 @@ struct contacts_ctx {
 	struct vg_reg_contact *c;
 	size_t n, cap;
 	bool star;
-	const char *error;        /**< set when a Contact is malformed */
+	const char *error; /**< set when a Contact is malformed */
 };
 
 static bool
@@ -65,8 +65,7 @@ parse_q(const struct pl *pl, uint16_t *q)
 }
 
 static bool
-contact_handler(const struct sip_hdr *hdr, const struct sip_msg *msg,
-		void *arg)
+contact_handler(const struct sip_hdr *hdr, const struct sip_msg *msg, void *arg)
 {
 	struct contacts_ctx *ctx = arg;
 	struct vg_reg_contact *c;
@@ -83,7 +82,7 @@ contact_handler(const struct sip_hdr *hdr, const struct sip_msg *msg,
 		return true;
 	}
 	if (sip_addr_decode(&addr, &hdr->val) != 0 ||
-	    addr.auri.l >= VG_REG_URI_MAX) {
+			addr.auri.l >= VG_REG_URI_MAX) {
 		ctx->error = "Bad Request (Contact)";
 		return true;
 	}
@@ -94,11 +93,12 @@ contact_handler(const struct sip_hdr *hdr, const struct sip_msg *msg,
 	c->instance = NULL;
 	(void)pl_strcpy(&addr.auri, ctx->buf[ctx->n].uri, VG_REG_URI_MAX);
 	if (msg_param_decode(&addr.params, "expires", &v) == 0 &&
-	    !parse_uint(&v, &c->expires)) {
+			!parse_uint(&v, &c->expires)) {
 		ctx->error = "Bad Request (Contact expires)";
 		return true;
 	}
-	if (msg_param_decode(&addr.params, "q", &v) == 0 && !parse_q(&v, &c->q)) {
+	if (msg_param_decode(&addr.params, "q", &v) == 0 &&
+			!parse_q(&v, &c->q)) {
 		ctx->error = "Bad Request (Contact q)";
 		return true;
 	}
@@ -108,7 +108,7 @@ contact_handler(const struct sip_hdr *hdr, const struct sip_msg *msg,
 			return true;
 		}
 		(void)pl_strcpy(&v, ctx->buf[ctx->n].instance,
-			VG_REG_INSTANCE_MAX);
+				VG_REG_INSTANCE_MAX);
 		c->instance = ctx->buf[ctx->n].instance;
 	}
 	ctx->n++;
@@ -135,9 +135,9 @@ reply_challenge(struct vg_sip_server *srv, const struct sip_msg *msg,
 	/* one header per challenge (RFC 3261 §7.3.1) */
 	for (i = 0; i < ch.n && off < sizeof(hdrs); i++)
 		off += (size_t)re_snprintf(hdrs + off, sizeof(hdrs) - off,
-			"WWW-Authenticate: %s\r\n", ch.value[i]);
-	err = sip_treplyf(NULL, NULL, srv->sip, msg, false, 401,
-		"Unauthorized", "%sContent-Length: 0\r\n\r\n", hdrs);
+				"WWW-Authenticate: %s\r\n", ch.value[i]);
+	err = sip_treplyf(NULL, NULL, srv->sip, msg, false, 401, "Unauthorized",
+			"%sContent-Length: 0\r\n\r\n", hdrs);
 	if (err != 0)
 		vg_sip_log(VG_LOG_WARNING, "reply 401 failed: %m", err);
 }
@@ -158,8 +158,8 @@ to_cfg_addr(const struct sa *sa, struct vg_cfg_addr *a)
  * the authenticated user in user. Otherwise it has been answered.
  */
 static bool
-authenticate(struct vg_sip_server *srv, const struct sip_msg *msg,
-		char *user, size_t size)
+authenticate(struct vg_sip_server *srv, const struct sip_msg *msg, char *user,
+		size_t size)
 {
 	const struct sip_hdr *ah = sip_msg_hdr(msg, SIP_HDR_AUTHORIZATION);
 	struct vg_auth_request req;
@@ -187,9 +187,9 @@ authenticate(struct vg_sip_server *srv, const struct sip_msg *msg,
 	}
 	if (res.verdict != VG_AUTH_OK && res.verdict != VG_AUTH_CHALLENGE)
 		vg_sip_log(VG_LOG_NOTICE, "REGISTER %r from %J: %s (%s)",
-			&msg->to.auri, &msg->src,
-			vg_auth_verdict_name(res.verdict),
-			res.reason != NULL ? res.reason : "");
+				&msg->to.auri, &msg->src,
+				vg_auth_verdict_name(res.verdict),
+				res.reason != NULL ? res.reason : "");
 	switch (res.verdict) {
 	case VG_AUTH_OK:
 		if (strlen(res.user) >= size)
@@ -233,25 +233,29 @@ reply_bindings(struct vg_sip_server *srv, const struct sip_msg *msg,
 		n = max;
 	err = 0;
 	for (i = 0; i < n && err == 0; i++) {
-		err = mbuf_printf(mb, "Contact: <%s>;expires=%llu",
-			b[i].uri, (unsigned long long)
-			((b[i].expires_ms - now + 999) / 1000));
+		err = mbuf_printf(mb, "Contact: <%s>;expires=%llu", b[i].uri,
+				(unsigned long long)((b[i].expires_ms - now +
+								     999) /
+						1000));
 		if (err == 0 && b[i].q != 1000)
 			err = mbuf_printf(mb, ";q=%u.%03u", b[i].q / 1000,
-				b[i].q % 1000);
+					b[i].q % 1000);
 		/* stored without the quotes libre strips; RFC 5626 §4.1
 		 * quotes the value */
 		if (err == 0 && b[i].instance[0] != '\0')
-			err = mbuf_printf(mb, b[i].instance[0] == '"'
-				? ";+sip.instance=%s" : ";+sip.instance=\"%s\"",
-				b[i].instance);
+			err = mbuf_printf(mb,
+					b[i].instance[0] == '"'
+							? ";+sip.instance=%s"
+							: ";+sip.instance=\"%"
+							  "s\"",
+					b[i].instance);
 		if (err == 0)
 			err = mbuf_write_str(mb, "\r\n");
 	}
 	if (err == 0)
 		err = sip_treplyf(NULL, NULL, srv->sip, msg, false, 200, "OK",
-			"%bDate: %H\r\nContent-Length: 0\r\n\r\n",
-			mb->buf, mb->end, fmt_gmtime, NULL);
+				"%bDate: %H\r\nContent-Length: 0\r\n\r\n",
+				mb->buf, mb->end, fmt_gmtime, NULL);
 out:
 	if (err != 0) {
 		vg_sip_log(VG_LOG_WARNING, "reply 200 failed: %m", err);
@@ -266,8 +270,8 @@ apply_binding(struct vg_sip_server *srv, const struct sip_msg *msg,
 		const char *aor)
 {
 	uint32_t max = srv->cfg->sip.max_contacts;
-	struct contacts_ctx ctx = { 0 };
-	struct vg_reg_update up = { 0 };
+	struct contacts_ctx ctx = {0};
+	struct vg_reg_update up = {0};
 	struct vg_reg_outcome out;
 	char src[VG_REG_SOURCE_MAX], callid[VG_REG_CALLID_MAX];
 	uint64_t now = vg_sip_wallclock_ms();
@@ -280,16 +284,18 @@ apply_binding(struct vg_sip_server *srv, const struct sip_msg *msg,
 		vg_sip_reply(srv, msg, 500, "Server Internal Error");
 		goto out;
 	}
-	(void)sip_msg_hdr_apply(msg, true, SIP_HDR_CONTACT, contact_handler,
-		&ctx);
+	(void)sip_msg_hdr_apply(
+			msg, true, SIP_HDR_CONTACT, contact_handler, &ctx);
 	if (ctx.error != NULL) {
 		vg_sip_reply(srv, msg, ctx.error[0] == 'T' ? 403 : 400,
-			ctx.error[0] == 'T' ? "Forbidden (too many contacts)"
-				: ctx.error);
+				ctx.error[0] == 'T' ? "Forbidden (too many "
+						      "contacts)"
+						    : ctx.error);
 		goto out;
 	}
 	up.expires = -1;
-	if (pl_isset(&msg->expires) && !parse_uint(&msg->expires, &up.expires)) {
+	if (pl_isset(&msg->expires) &&
+			!parse_uint(&msg->expires, &up.expires)) {
 		vg_sip_reply(srv, msg, 400, "Bad Request (Expires)");
 		goto out;
 	}
@@ -299,7 +305,7 @@ apply_binding(struct vg_sip_server *srv, const struct sip_msg *msg,
 	}
 	(void)pl_strcpy(&msg->callid, callid, sizeof(callid));
 	(void)re_snprintf(src, sizeof(src), "%s:%J", sip_transp_name(msg->tp),
-		&msg->src);
+			&msg->src);
 	up.aor = aor;
 	up.call_id = callid;
 	up.cseq = msg->cseq.num;
@@ -313,15 +319,17 @@ apply_binding(struct vg_sip_server *srv, const struct sip_msg *msg,
 		goto out;
 	}
 	vg_sip_log(VG_LOG_INFO, "REGISTER %s from %J: %u (+%u ~%u -%u)", aor,
-		&msg->src, out.status, out.added, out.refreshed, out.removed);
+			&msg->src, out.status, out.added, out.refreshed,
+			out.removed);
 	switch (out.status) {
 	case 200:
 		reply_bindings(srv, msg, aor, now);
 		break;
 	case 423:
 		err = sip_treplyf(NULL, NULL, srv->sip, msg, false, 423,
-			out.reason, "Min-Expires: %u\r\nContent-Length: 0\r\n\r\n",
-			out.min_expires);
+				out.reason,
+				"Min-Expires: %u\r\nContent-Length: 0\r\n\r\n",
+				out.min_expires);
 		if (err != 0)
 			vg_sip_log(VG_LOG_WARNING, "reply 423 failed: %m", err);
 		break;
@@ -351,7 +359,7 @@ vg_sip_register(struct vg_sip_server *srv, const struct sip_msg *msg)
 	/* §10.3 step 3: a user registers only its own AOR */
 	if (strcmp(user, aor) != 0) {
 		vg_sip_log(VG_LOG_NOTICE, "REGISTER %s from %J by user %s: 403",
-			aor, &msg->src, user);
+				aor, &msg->src, user);
 		vg_sip_reply(srv, msg, 403, "Forbidden (not your AOR)");
 		return;
 	}

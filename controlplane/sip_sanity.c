@@ -21,7 +21,7 @@ static bool
 we_handle(const struct sip_msg *msg)
 {
 	return pl_strcmp(&msg->met, "REGISTER") == 0 ||
-		pl_strcmp(&msg->met, "OPTIONS") == 0;
+			pl_strcmp(&msg->met, "OPTIONS") == 0;
 }
 
 struct tags {
@@ -37,7 +37,7 @@ collect_tag(const struct sip_hdr *hdr, const struct sip_msg *msg, void *arg)
 
 	(void)msg;
 	n = re_snprintf(t->buf + t->len, sizeof(t->buf) - t->len, "%s%r",
-		t->len != 0 ? ", " : "", &hdr->val);
+			t->len != 0 ? ", " : "", &hdr->val);
 	if (n < 0)
 		return true; /* full: name what fits */
 	t->len += (size_t)n;
@@ -49,7 +49,7 @@ collect_tag(const struct sip_hdr *hdr, const struct sip_msg *msg, void *arg)
 static bool
 reject_require(struct vg_sip_server *srv, const struct sip_msg *msg)
 {
-	struct tags t = { .len = 0 };
+	struct tags t = {.len = 0};
 	int err;
 
 	if (sip_msg_hdr(msg, SIP_HDR_REQUIRE) == NULL || !we_handle(msg))
@@ -57,8 +57,8 @@ reject_require(struct vg_sip_server *srv, const struct sip_msg *msg)
 	t.buf[0] = '\0';
 	(void)sip_msg_hdr_apply(msg, true, SIP_HDR_REQUIRE, collect_tag, &t);
 	err = sip_treplyf(NULL, NULL, srv->sip, msg, false, 420,
-		"Bad Extension", "Unsupported: %s\r\nContent-Length: 0\r\n\r\n",
-		t.buf);
+			"Bad Extension",
+			"Unsupported: %s\r\nContent-Length: 0\r\n\r\n", t.buf);
 	if (err != 0)
 		vg_sip_log(VG_LOG_WARNING, "reply 420 failed: %m", err);
 	return true;
@@ -68,7 +68,7 @@ static bool
 bad(struct vg_sip_server *srv, const struct sip_msg *msg, const char *why)
 {
 	vg_sip_log(VG_LOG_INFO, "%r from %J: 400 %s", &msg->met, &msg->src,
-		why);
+			why);
 	vg_sip_reply(srv, msg, 400, why);
 	return true;
 }
@@ -78,31 +78,35 @@ vg_sip_sanity_reject(struct vg_sip_server *srv, const struct sip_msg *msg)
 {
 	/* Without a Via there is nowhere to send a response. */
 	if (!pl_isset(&msg->via.sentby) || !pl_isset(&msg->via.branch)) {
-		vg_sip_log(VG_LOG_INFO, "%r from %J without a usable Via: dropped",
-			&msg->met, &msg->src);
+		vg_sip_log(VG_LOG_INFO,
+				"%r from %J without a usable Via: dropped",
+				&msg->met, &msg->src);
 		return true;
 	}
-	if (!pl_isset(&msg->callid) || sip_msg_hdr_count(msg, SIP_HDR_CALL_ID) != 1)
+	if (!pl_isset(&msg->callid) ||
+			sip_msg_hdr_count(msg, SIP_HDR_CALL_ID) != 1)
 		return bad(srv, msg, "Bad Request (Call-ID)");
-	if (!pl_isset(&msg->from.auri) || sip_msg_hdr_count(msg, SIP_HDR_FROM) != 1)
+	if (!pl_isset(&msg->from.auri) ||
+			sip_msg_hdr_count(msg, SIP_HDR_FROM) != 1)
 		return bad(srv, msg, "Bad Request (From)");
 	if (!pl_isset(&msg->to.auri) || sip_msg_hdr_count(msg, SIP_HDR_TO) != 1)
 		return bad(srv, msg, "Bad Request (To)");
-	if (!pl_isset(&msg->cseq.met) || sip_msg_hdr_count(msg, SIP_HDR_CSEQ) != 1 ||
-	    pl_cmp(&msg->cseq.met, &msg->met) != 0)
+	if (!pl_isset(&msg->cseq.met) ||
+			sip_msg_hdr_count(msg, SIP_HDR_CSEQ) != 1 ||
+			pl_cmp(&msg->cseq.met, &msg->met) != 0)
 		return bad(srv, msg, "Bad Request (CSeq)");
 	if (pl_isset(&msg->maxfwd)) {
 		if (!all_digits(&msg->maxfwd, 3))
 			return bad(srv, msg, "Bad Request (Max-Forwards)");
 		/* §16.3 step 3; OPTIONS with 0 is answered by us (§11) */
 		if (pl_u32(&msg->maxfwd) == 0 &&
-		    pl_strcmp(&msg->met, "OPTIONS") != 0) {
+				pl_strcmp(&msg->met, "OPTIONS") != 0) {
 			vg_sip_reply(srv, msg, 483, "Too Many Hops");
 			return true;
 		}
 	}
 	if (pl_strcasecmp(&msg->uri.scheme, "sip") != 0 &&
-	    pl_strcasecmp(&msg->uri.scheme, "sips") != 0) {
+			pl_strcasecmp(&msg->uri.scheme, "sips") != 0) {
 		vg_sip_reply(srv, msg, 416, "Unsupported URI Scheme");
 		return true;
 	}
@@ -117,11 +121,11 @@ vg_sip_options(struct vg_sip_server *srv, const struct sip_msg *msg)
 	/* No option tag is supported yet: an empty Supported is valid
 	 * (RFC 3261 §25.1, Supported = "Supported" HCOLON [option-tag...]) */
 	err = sip_treplyf(NULL, NULL, srv->sip, msg, false, 200, "OK",
-		"Allow: " VG_SIP_ALLOW "\r\n"
-		"Accept: application/sdp\r\n"
-		"Accept-Language: en\r\n"
-		"Supported: \r\n"
-		"Content-Length: 0\r\n\r\n");
+			"Allow: " VG_SIP_ALLOW "\r\n"
+			"Accept: application/sdp\r\n"
+			"Accept-Language: en\r\n"
+			"Supported: \r\n"
+			"Content-Length: 0\r\n\r\n");
 	if (err != 0)
 		vg_sip_log(VG_LOG_WARNING, "OPTIONS reply failed: %m", err);
 }

@@ -39,11 +39,11 @@ vg_sip_reply(struct vg_sip_server *srv, const struct sip_msg *msg,
 		uint16_t scode, const char *reason)
 {
 	int err = sip_treplyf(NULL, NULL, srv->sip, msg, false, scode, reason,
-		"Content-Length: 0\r\n\r\n");
+			"Content-Length: 0\r\n\r\n");
 
 	if (err != 0)
 		vg_sip_log(VG_LOG_WARNING, "reply %u to %r from %J failed: %m",
-			scode, &msg->met, &msg->src, err);
+				scode, &msg->met, &msg->src, err);
 }
 
 static bool
@@ -51,9 +51,9 @@ on_request(const struct sip_msg *msg, void *arg)
 {
 	struct vg_sip_server *srv = arg;
 
-	vg_sip_log(VG_LOG_DEBUG, "%r %r from %s:%J call-id %r",
-		&msg->met, &msg->ruri, sip_transp_name(msg->tp), &msg->src,
-		&msg->callid);
+	vg_sip_log(VG_LOG_DEBUG, "%r %r from %s:%J call-id %r", &msg->met,
+			&msg->ruri, sip_transp_name(msg->tp), &msg->src,
+			&msg->callid);
 	/* ACK is never answered (RFC 3261 §17.2.1): pass it on, so the
 	 * B2BUA's sipsess listener (registered after this one) gets the
 	 * ACKs of its 2xx; libre drops an ACK nobody takes. */
@@ -85,13 +85,14 @@ on_tick(void *arg)
 		size_t n = vg_reg_sweep(srv->reg, now);
 
 		if (n != 0)
-			vg_sip_log(VG_LOG_DEBUG, "%u registration(s) expired", (unsigned)n);
+			vg_sip_log(VG_LOG_DEBUG, "%u registration(s) expired",
+					(unsigned)n);
 		srv->last_sweep_ms = now;
 	}
 	rc = vg_reg_flush(srv->reg, now);
 	if (rc != 0)
 		vg_sip_log(VG_LOG_ERROR, "saving registrations failed: %s",
-			strerror(-rc));
+				strerror(-rc));
 	tmr_start(&srv->tick, VG_SIP_TICK_MS, on_tick, srv);
 }
 
@@ -126,30 +127,32 @@ raise_udp_rcvbuf(const struct sa *laddr)
 
 		len = sizeof(type);
 		if (getsockopt(fd, SOL_SOCKET, SO_TYPE, &type, &len) != 0 ||
-		    type != SOCK_DGRAM)
+				type != SOCK_DGRAM)
 			continue;
 		len = sizeof(ss);
 		if (getsockname(fd, (struct sockaddr *)&ss, &len) != 0)
 			continue;
 		sa_init(&bound, AF_UNSPEC);
 		if (sa_set_sa(&bound, (struct sockaddr *)&ss) != 0 ||
-		    !sa_cmp(&bound, laddr, SA_ALL))
+				!sa_cmp(&bound, laddr, SA_ALL))
 			continue;
 		/* FORCE passes rmem_max with CAP_NET_ADMIN; else the kernel
 		 * caps the plain request at net.core.rmem_max. */
 		if (setsockopt(fd, SOL_SOCKET, SO_RCVBUFFORCE, &size,
-			       sizeof(size)) != 0)
+				    sizeof(size)) != 0)
 			(void)setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &size,
-				sizeof(size));
+					sizeof(size));
 		len = sizeof(got);
 		(void)getsockopt(fd, SOL_SOCKET, SO_RCVBUF, &got, &len);
 		vg_sip_log(VG_LOG_INFO, "udp %J: receive buffer %d bytes%s",
-			laddr, got, got < size ? " (raise net.core.rmem_max)"
-				: "");
+				laddr, got,
+				got < size ? " (raise net.core.rmem_max)" : "");
 		return;
 	}
-	vg_sip_log(VG_LOG_WARNING, "udp %J: socket not found, receive buffer"
-		" left at the system default", laddr);
+	vg_sip_log(VG_LOG_WARNING,
+			"udp %J: socket not found, receive buffer"
+			" left at the system default",
+			laddr);
 }
 
 static int
@@ -174,16 +177,16 @@ add_listener(struct vg_sip_server *srv, unsigned i)
 	case VG_TP_TLS:
 		tp = SIP_TRANSP_TLS;
 		if (l->tls_cert[0] == '\0') {
-			vg_sip_log(VG_LOG_ERROR, "tls listener %J needs tls_cert",
-				&sa);
+			vg_sip_log(VG_LOG_ERROR,
+					"tls listener %J needs tls_cert", &sa);
 			return -EINVAL;
 		}
 		/* tls_cert is one PEM file with the certificate and key */
 		err = tls_alloc(&srv->tls[i], TLS_METHOD_SSLV23, l->tls_cert,
-			NULL);
+				NULL);
 		if (err != 0) {
 			vg_sip_log(VG_LOG_ERROR, "tls certificate %s: %m",
-				l->tls_cert, err);
+					l->tls_cert, err);
 			return -EIO;
 		}
 		err = sip_transp_add(srv->sip, tp, &sa, srv->tls[i]);
@@ -193,7 +196,7 @@ add_listener(struct vg_sip_server *srv, unsigned i)
 	}
 	if (err != 0) {
 		vg_sip_log(VG_LOG_ERROR, "cannot listen on %s %J: %m",
-			vg_cfg_transport_name(l->transport), &sa, err);
+				vg_cfg_transport_name(l->transport), &sa, err);
 		return vg_sip_err(err);
 	}
 	bound = sa;
@@ -202,7 +205,7 @@ add_listener(struct vg_sip_server *srv, unsigned i)
 	if (tp == SIP_TRANSP_UDP)
 		raise_udp_rcvbuf(&sa);
 	vg_sip_log(VG_LOG_NOTICE, "listening on %s %J", sip_transp_name(tp),
-		&sa);
+			&sa);
 	return 0;
 }
 
@@ -220,13 +223,13 @@ open_registrar(struct vg_sip_server *srv)
 	if (rc < 0) {
 		/* unreadable (permissions): start empty rather than refuse
 		 * service; the next save replaces it */
-		vg_sip_log(VG_LOG_WARNING, "registrations file %s: %s",
-			rp.file, strerror(-rc));
+		vg_sip_log(VG_LOG_WARNING, "registrations file %s: %s", rp.file,
+				strerror(-rc));
 		return 0;
 	}
 	if (rp.file[0] != '\0')
 		vg_sip_log(VG_LOG_NOTICE, "%d registration(s) restored from %s",
-			rc, rp.file);
+				rc, rp.file);
 	return 0;
 }
 
@@ -251,9 +254,10 @@ vg_sip_server_create(struct vg_sip_server **srvp, const struct vg_config *cfg)
 	 * bucket; an evicted nonce costs the client a stale=true round trip.
 	 * Size it for a re-registration storm of every user. */
 	ap.nc_entries = cfg->n_users * 4 > VG_SIP_NC_ENTRIES_MIN
-		? (cfg->n_users * 4 < VG_SIP_NC_ENTRIES_MAX ? cfg->n_users * 4
-			: VG_SIP_NC_ENTRIES_MAX)
-		: VG_SIP_NC_ENTRIES_MIN;
+			? (cfg->n_users * 4 < VG_SIP_NC_ENTRIES_MAX
+							  ? cfg->n_users * 4
+							  : VG_SIP_NC_ENTRIES_MAX)
+			: VG_SIP_NC_ENTRIES_MIN;
 	rc = vg_auth_create(&srv->auth, &ap);
 	if (rc != 0) {
 		vg_sip_log(VG_LOG_ERROR, "authentication: %s", strerror(-rc));
@@ -267,8 +271,10 @@ vg_sip_server_create(struct vg_sip_server **srvp, const struct vg_config *cfg)
 	/* many TCP/TLS clients: libre's default descriptor limit is small */
 	(void)fd_setsize(65536);
 	rc = vg_sip_err(sip_alloc(&srv->sip, NULL, VG_SIP_CTSZ, VG_SIP_STSZ,
-		VG_SIP_TCSZ, cfg->sip.user_agent[0] != '\0'
-			? cfg->sip.user_agent : "voxgate", NULL, NULL));
+			VG_SIP_TCSZ,
+			cfg->sip.user_agent[0] != '\0' ? cfg->sip.user_agent
+						       : "voxgate",
+			NULL, NULL));
 	if (rc != 0)
 		goto fail;
 	for (i = 0; i < cfg->sip.n_listen; i++) {
@@ -276,8 +282,8 @@ vg_sip_server_create(struct vg_sip_server **srvp, const struct vg_config *cfg)
 		if (rc != 0)
 			goto fail;
 	}
-	rc = vg_sip_err(sip_listen(&srv->lsnr, srv->sip, true, on_request,
-		srv));
+	rc = vg_sip_err(sip_listen(
+			&srv->lsnr, srv->sip, true, on_request, srv));
 	if (rc != 0)
 		goto fail;
 	srv->last_sweep_ms = vg_sip_wallclock_ms();
@@ -310,11 +316,13 @@ vg_sip_server_destroy(struct vg_sip_server *srv)
 
 		rc = vg_reg_save(srv->reg, now);
 		if (rc != 0)
-			vg_sip_log(VG_LOG_ERROR, "saving registrations failed: %s",
-				strerror(-rc));
+			vg_sip_log(VG_LOG_ERROR,
+					"saving registrations failed: %s",
+					strerror(-rc));
 		else if (srv->cfg->sip.registrations_file[0] != '\0')
 			vg_sip_log(VG_LOG_NOTICE, "%u registration(s) saved",
-				(unsigned)vg_reg_count_bindings(srv->reg));
+					(unsigned)vg_reg_count_bindings(
+							srv->reg));
 	}
 	vg_reg_destroy(srv->reg);
 	vg_auth_destroy(srv->auth);

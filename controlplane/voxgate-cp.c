@@ -35,12 +35,12 @@ run(const struct vg_config *cfg)
 	rc = vg_sip_server_create(&srv, cfg);
 	if (rc != 0) {
 		vg_cp_log(VG_LOG_ERROR, "cannot start the SIP service: %s",
-			strerror(-rc));
+				strerror(-rc));
 		libre_close();
 		return 1;
 	}
 	vg_cp_log(VG_LOG_NOTICE, "running (realm \"%s\", %u user(s))",
-		cfg->sip.realm, (unsigned)cfg->n_users);
+			cfg->sip.realm, (unsigned)cfg->n_users);
 	err = re_main(on_signal);
 	rc = vg_sip_server_destroy(srv);
 	libre_close();
@@ -64,9 +64,11 @@ main(int argc, char **argv)
 		return 2;
 	if (cli.help) {
 		vg_cli_usage(stdout, "voxgate-cp",
-			"The voxgate control plane: SIP registrar, digest"
-			" authentication and B2BUA. Runs in the foreground;"
-			" SIGINT or SIGTERM stops it.");
+				"The voxgate control plane: SIP registrar, "
+				"digest"
+				" authentication and B2BUA. Runs in the "
+				"foreground;"
+				" SIGINT or SIGTERM stops it.");
 		return 0;
 	}
 	if (cli.check_only)
@@ -82,7 +84,7 @@ main(int argc, char **argv)
 	rc = vg_cp_log_open(&cfg.log);
 	if (rc != 0)
 		vg_cp_log(VG_LOG_WARNING, "log file %s: %s; logging to stderr",
-			cfg.log.file, strerror(-rc));
+				cfg.log.file, strerror(-rc));
 	/* a client that resets a TCP/TLS connection must not kill us */
 	signal(SIGPIPE, SIG_IGN);
 	rc = run(&cfg);

@@ -29,66 +29,66 @@
 extern "C" {
 #endif
 
-#define VG_REG_AOR_MAX 128      /**< key of a record, NUL included */
-#define VG_REG_URI_MAX 512      /**< contact URI, NUL included */
+#define VG_REG_AOR_MAX 128	/**< key of a record, NUL included */
+#define VG_REG_URI_MAX 512	/**< contact URI, NUL included */
 #define VG_REG_INSTANCE_MAX 128 /**< +sip.instance value, NUL included */
-#define VG_REG_CALLID_MAX 256   /**< Call-ID, NUL included */
-#define VG_REG_SOURCE_MAX 80    /**< "udp:[addr]:port", NUL included */
+#define VG_REG_CALLID_MAX 256	/**< Call-ID, NUL included */
+#define VG_REG_SOURCE_MAX 80	/**< "udp:[addr]:port", NUL included */
 #define VG_REG_MAX_CONTACTS 100 /**< upper bound of max_contacts */
 
 /** Policy of a registrar ([sip.registrar]). */
 struct vg_reg_params {
-	uint32_t min_expires;     /**< shorter non-zero requests get 423 */
-	uint32_t default_expires; /**< when the request names no expiry */
-	uint32_t max_expires;     /**< longer requests are shortened */
-	uint32_t max_contacts;    /**< per AOR, 1..VG_REG_MAX_CONTACTS */
+	uint32_t min_expires;	   /**< shorter non-zero requests get 423 */
+	uint32_t default_expires;  /**< when the request names no expiry */
+	uint32_t max_expires;	   /**< longer requests are shortened */
+	uint32_t max_contacts;	   /**< per AOR, 1..VG_REG_MAX_CONTACTS */
 	char file[VG_CFG_STR_MAX]; /**< "" = no persistence */
-	uint32_t save_delay_ms;   /**< changes are written at most this often;
-				       0 = at every vg_reg_flush() */
+	uint32_t save_delay_ms;	   /**< changes are written at most this often;
+					0 = at every vg_reg_flush() */
 };
 
 /** Policy from [sip.registrar]; save_delay_ms becomes 1000. */
-void vg_reg_params_from_config(const struct vg_cfg_sip *sip,
-		struct vg_reg_params *p);
+void vg_reg_params_from_config(
+		const struct vg_cfg_sip *sip, struct vg_reg_params *p);
 
 /** One contact of a REGISTER request. */
 struct vg_reg_contact {
-	const char *uri;       /**< addr-spec, without <> */
-	int64_t expires;       /**< ;expires= parameter; -1 when absent */
-	const char *instance;  /**< +sip.instance value or NULL */
-	uint16_t q;            /**< q-value times 1000; 1000 when absent */
+	const char *uri;      /**< addr-spec, without <> */
+	int64_t expires;      /**< ;expires= parameter; -1 when absent */
+	const char *instance; /**< +sip.instance value or NULL */
+	uint16_t q;	      /**< q-value times 1000; 1000 when absent */
 };
 
 /** A REGISTER request, decoded. */
 struct vg_reg_update {
-	const char *aor;       /**< record key (the SIP layer uses the user) */
+	const char *aor; /**< record key (the SIP layer uses the user) */
 	const char *call_id;
 	uint32_t cseq;
-	int64_t expires;       /**< Expires header; -1 when absent */
-	bool star;             /**< "Contact: *" */
+	int64_t expires; /**< Expires header; -1 when absent */
+	bool star;	 /**< "Contact: *" */
 	const struct vg_reg_contact *contacts;
-	size_t n_contacts;     /**< 0 with !star: a query */
-	const char *source;    /**< where it came from ("udp:1.2.3.4:5060"),
-				    kept for routing behind NAT; may be NULL */
+	size_t n_contacts;  /**< 0 with !star: a query */
+	const char *source; /**< where it came from ("udp:1.2.3.4:5060"),
+				 kept for routing behind NAT; may be NULL */
 };
 
 /** One binding as stored. */
 struct vg_reg_binding {
 	char uri[VG_REG_URI_MAX];
-	char instance[VG_REG_INSTANCE_MAX];  /**< "" when none */
+	char instance[VG_REG_INSTANCE_MAX]; /**< "" when none */
 	char call_id[VG_REG_CALLID_MAX];
 	char source[VG_REG_SOURCE_MAX];
 	uint32_t cseq;
 	uint16_t q;
-	uint64_t expires_ms;   /**< absolute, epoch ms */
-	uint64_t updated_ms;   /**< last registration, epoch ms */
+	uint64_t expires_ms; /**< absolute, epoch ms */
+	uint64_t updated_ms; /**< last registration, epoch ms */
 };
 
 /** What the SIP layer answers (RFC 3261 §10.3). */
 struct vg_reg_outcome {
-	uint16_t status;       /**< 200, 400, 403, 423 or 500 */
-	const char *reason;    /**< reason phrase */
-	uint32_t min_expires;  /**< for 423: the Min-Expires value */
+	uint16_t status;      /**< 200, 400, 403, 423 or 500 */
+	const char *reason;   /**< reason phrase */
+	uint32_t min_expires; /**< for 423: the Min-Expires value */
 	unsigned added, refreshed, removed; /**< bindings changed (200) */
 };
 
@@ -146,8 +146,8 @@ size_t vg_reg_count_aors(const struct vg_registrar *reg);
 size_t vg_reg_count_bindings(const struct vg_registrar *reg);
 
 /** Callback of vg_reg_foreach(); return false to stop. */
-typedef bool(vg_reg_binding_h)(const char *aor,
-		const struct vg_reg_binding *b, void *arg);
+typedef bool(vg_reg_binding_h)(
+		const char *aor, const struct vg_reg_binding *b, void *arg);
 
 /** Visit every unexpired binding at now_ms, in no particular order. */
 void vg_reg_foreach(const struct vg_registrar *reg, uint64_t now_ms,

@@ -33,8 +33,8 @@ struct vg_registrar;
  * @return 0; -EINVAL (bad settings); -EADDRINUSE and other -errno from
  *         the sockets; -ENOMEM; -EIO (random source, TLS certificate)
  */
-int vg_sip_server_create(struct vg_sip_server **srvp,
-		const struct vg_config *cfg);
+int vg_sip_server_create(
+		struct vg_sip_server **srvp, const struct vg_config *cfg);
 
 /**
  * Stop: close the transports, write the registrations (when a file is
@@ -54,7 +54,7 @@ uint64_t vg_sip_wallclock_ms(void);
  * configured one. Before vg_cp_log_open() lines go to stderr at INFO.
  */
 void vg_cp_log(enum vg_cfg_log_level level, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
+		__attribute__((format(printf, 2, 3)));
 
 /**
  * Set the level and destination of vg_cp_log() from [log]: file "" is
