@@ -216,6 +216,10 @@ DpHarness::start(const std::string &dp_bin, const std::string &dir,
 	if (unshare(CLONE_NEWNET) != 0)
 		return std::string("unshare(CLONE_NEWNET): ") + strerror(errno);
 	run("ip link set lo up");
+	/* No IPv6 chatter (router solicitations, MLD) from the kernel on
+	 * any link of this namespace, the TAP voxgate-dp makes included. */
+	run("sysctl -w net.ipv6.conf.default.disable_ipv6=1");
+	run("sysctl -w net.ipv6.conf.all.disable_ipv6=1");
 	const char *names[2] = {"a", "b"};
 	const char *ips[2] = {"192.0.2.1", "198.51.100.1"};
 	const char *peers[2] = {"192.0.2.10", "198.51.100.10"};
@@ -234,15 +238,12 @@ DpHarness::start(const std::string &dp_bin, const std::string &dir,
 				run("ip link set " + sd.veth_peer + " up") != 0 ||
 				run("ip link set " + sd.veth_dp + " up") != 0)
 			return "cannot create veth " + sd.veth_peer;
-		/* No IPv6 chatter from the kernel on these links. */
-		run("sysctl -w net.ipv6.conf." + sd.veth_peer +
-			".disable_ipv6=1");
-		run("sysctl -w net.ipv6.conf." + sd.veth_dp + ".disable_ipv6=1");
 		sd.sock = packet_socket(sd.veth_peer);
 		if (sd.sock < 0)
 			return "cannot open a packet socket on " + sd.veth_peer;
 	}
 	prefix = "vg-ct-" + std::to_string(getpid());
+	tap = "vgcttap";
 	std::string conf = dir + "/dp.toml";
 	std::ofstream c(conf);
 	c << "[eal]\nfile_prefix = \"" << prefix << "\"\n"
@@ -256,7 +257,8 @@ DpHarness::start(const std::string &dp_bin, const std::string &dir,
 		  << "device = \"net_pcap" << s << ",rx_iface_in="
 		  << sides[s].veth_dp << ",tx_pcap=" << sides[s].out_pcap
 		  << "\"\naddress = \"" << ips[s] << "/24\"\nqueues = 1\n"
-		  << "exception = \"none\"\n";
+		  << (s == 0 ? "exception = \"tap\"\nexception_iface = \"" +
+			  tap + "\"\n" : "exception = \"none\"\n");
 	c << "[media]\nport_min = 20000\nport_max = 29999\ntimeout_s = 3\n"
 	  << "[limits]\nmax_calls = " << max_sessions << "\n";
 	c.close();

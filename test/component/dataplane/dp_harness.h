@@ -50,6 +50,7 @@ public:
 	struct vg_dpapi_client *client = nullptr;
 	Side sides[2];
 	std::string prefix;
+	std::string tap;      /**< side a's exception TAP (kernel name) */
 	std::string log;
 	pid_t pid = -1;
 };

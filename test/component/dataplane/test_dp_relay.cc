@@ -9,6 +9,12 @@
 
 #include <rte_mempool.h>
 
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <sys/time.h>
+
+#include <cerrno>
 #include <cstdlib>
 #include <cstring>
 #include <string>
@@ -300,6 +306,102 @@ TEST_F(DpRelay, DeletedSessionStopsRelayingAndChurnLeaksNothing)
 	EXPECT_EQ((int)h->max_sessions, made) << "slots lost to churn";
 	for (int i = 0; i < made; i++)
 		EXPECT_EQ(0, delete_session(ids[i]));
+}
+
+TEST_F(DpRelay, ExceptionPathCarriesSipToTheKernelAndBack)
+{
+	Side &a = dp.sides[0];
+	/* The kernel owns 192.0.2.1 on the TAP: a SIP socket binds there. */
+	int fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	ASSERT_GE(fd, 0);
+	struct sockaddr_in sin = {};
+	sin.sin_family = AF_INET;
+	sin.sin_port = htons(5060);
+	sin.sin_addr.s_addr = a.ip;
+	ASSERT_EQ(0, bind(fd, (struct sockaddr *)&sin, sizeof(sin)))
+		<< strerror(errno);
+	struct timeval tv = {2, 0};
+	setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
+
+	std::string sip = "OPTIONS sip:192.0.2.1 SIP/2.0\r\n\r\n";
+	std::vector<uint8_t> body(sip.begin(), sip.end());
+	dp.inject(0, udp_frame(a.our_mac, a.peer_mac, a.peer_ip, 5070, a.ip,
+		5060, body));
+	char buf[512];
+	struct sockaddr_in from = {};
+	socklen_t flen = sizeof(from);
+	ssize_t n = recvfrom(fd, buf, sizeof(buf), 0,
+		(struct sockaddr *)&from, &flen);
+	ASSERT_EQ((ssize_t)sip.size(), n) << "SIP did not reach the kernel";
+	EXPECT_EQ(0, memcmp(buf, sip.data(), sip.size()));
+	EXPECT_EQ(a.peer_ip, from.sin_addr.s_addr);
+	EXPECT_EQ(5070, ntohs(from.sin_port));
+
+	/* The answer leaves through the TAP, the main lcore and worker 0. */
+	std::string cmd = "ip neigh replace 192.0.2.10 lladdr "
+		"02:00:00:00:0a:01 dev " + dp.tap;
+	ASSERT_EQ(0, system(cmd.c_str()));
+	std::string ok = "SIP/2.0 200 OK\r\n\r\n";
+	ASSERT_EQ((ssize_t)ok.size(), sendto(fd, ok.data(), ok.size(), 0,
+		(struct sockaddr *)&from, flen));
+	auto out = dp.sent(0, 1);
+	close(fd);
+	bool seen = false;
+	for (auto &f : out) {
+		Udp u = parse_udp(f);
+		if (!u.ok || u.sport != 5060)
+			continue;
+		seen = true;
+		EXPECT_TRUE(u.csum_ok);
+		EXPECT_EQ(a.ip, u.sip);
+		EXPECT_EQ(a.peer_ip, u.dip);
+		EXPECT_EQ(0, memcmp(u.src_mac, a.our_mac, 6))
+			<< "the TAP wears the port's MAC";
+		EXPECT_EQ(std::vector<uint8_t>(ok.begin(), ok.end()),
+			u.payload);
+	}
+	EXPECT_TRUE(seen) << "the kernel's answer did not reach the wire";
+}
+
+TEST_F(DpRelay, MediaTimeoutRaisesAnEvent)
+{
+	struct vg_dpapi_event ev[16];
+	while (vg_dpapi_poll_events(dp.client, ev, 16) != 0)
+		; /* what earlier tests left */
+	uint32_t id = make_session(23000, 23100);
+	/* [media] timeout_s = 3 in the harness; nothing is sent. */
+	bool timed_out = false;
+	for (int i = 0; i < 60 && !timed_out; i++) {
+		usleep(100000);
+		unsigned int n = vg_dpapi_poll_events(dp.client, ev, 16);
+		for (unsigned int k = 0; k < n; k++)
+			if (ev[k].type == VG_EVT_MEDIA_TIMEOUT &&
+					ev[k].sess_id == id) {
+				timed_out = true;
+				EXPECT_EQ(42u, ev[k].cookie);
+			}
+	}
+	EXPECT_TRUE(timed_out) << "no media timeout within 6 s";
+	EXPECT_EQ(0, delete_session(id));
+}
+
+TEST_F(DpRelay, TelemetryAnswersUnderVoxgate)
+{
+	std::string cmd = "printf '/voxgate/sessions\\n/voxgate/lcores\\n' | "
+		"timeout 10 dpdk-telemetry.py -f " + dp.prefix + " 2>&1";
+	FILE *p = popen(cmd.c_str(), "r");
+	ASSERT_NE(nullptr, p);
+	std::string outp;
+	char buf[1024];
+	size_t n;
+	while ((n = fread(buf, 1, sizeof(buf), p)) > 0)
+		outp.append(buf, n);
+	pclose(p);
+	EXPECT_NE(std::string::npos, outp.find("\"/voxgate/sessions\""))
+		<< outp;
+	EXPECT_NE(std::string::npos, outp.find("\"max\": 256")) << outp;
+	EXPECT_NE(std::string::npos, outp.find("\"worker0_busy_pct\""))
+		<< outp;
 }
 
 TEST_F(DpRelay, ClientOfAnotherAbiVersionIsRefused)
