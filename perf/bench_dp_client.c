@@ -1,0 +1,111 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/**
+ * @file The data-plane benchmark's control side: attaches to a running
+ * voxgate-dp as a secondary process, creates the sessions that the
+ * benchmark's pcap addresses (see gen_rtp_pcap.py), then samples the
+ * worker's counters over a window and prints one line:
+ *   sessions=N rx_mpps=X fwd_mpps=Y cycles_per_pkt=C busy_pct=B
+ * usage: bench-dp-client FILE_PREFIX SESSIONS PORT_MIN SECONDS
+ */
+#include <arpa/inet.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <rte_eal.h>
+
+#include "vg_dpapi.h"
+
+static uint64_t
+ld(const uint64_t *p)
+{
+	return __atomic_load_n(p, __ATOMIC_RELAXED);
+}
+
+static uint32_t
+ip_of(uint32_t host_order)
+{
+	return htonl(host_order);
+}
+
+int
+main(int argc, char **argv)
+{
+	struct vg_dpapi_client *c = NULL;
+	const struct vg_dpapi_lcore_counters *w;
+	struct vg_dpapi_cmd cmd;
+	struct vg_dpapi_reply rep;
+	char pfx[160], err[256] = "";
+	uint64_t rx0, tx0, busy0, idle0, rx1, tx1, busy1, idle1, hz;
+	unsigned long sessions, port_min, secs, s;
+	int i;
+
+	if (argc != 5) {
+		fprintf(stderr, "usage: bench-dp-client FILE_PREFIX SESSIONS "
+			"PORT_MIN SECONDS\n");
+		return 2;
+	}
+	sessions = strtoul(argv[2], NULL, 10);
+	port_min = strtoul(argv[3], NULL, 10);
+	secs = strtoul(argv[4], NULL, 10);
+	snprintf(pfx, sizeof(pfx), "--file-prefix=%s", argv[1]);
+	char *eal[] = {argv[0], "-l", "0", "--proc-type=secondary", pfx,
+		"--no-pci", "--log-level=3", NULL};
+	if (rte_eal_init(7, eal) < 0) {
+		fprintf(stderr, "bench-dp-client: EAL start-up failed\n");
+		return 1;
+	}
+	for (i = 0; i < 300 && c == NULL; i++) {
+		c = vg_dpapi_attach(argv[1], err, sizeof(err));
+		if (c == NULL)
+			usleep(100000);
+	}
+	if (c == NULL) {
+		fprintf(stderr, "bench-dp-client: %s\n", err);
+		return 1;
+	}
+	for (s = 0; s < sessions; s++) {
+		memset(&cmd, 0, sizeof(cmd));
+		cmd.type = VG_CMD_SESS_CREATE;
+		cmd.cookie = s;
+		/* leg A: the caller of gen_rtp_pcap.py, strict latching */
+		cmd.legs[0].remote_ip = ip_of(0x0a000000u + (uint32_t)s + 1);
+		cmd.legs[0].remote_port = 4000;
+		cmd.legs[0].local_port = (uint16_t)(port_min + 4 * s);
+		cmd.legs[0].latching = VG_DPAPI_LATCH_STRICT;
+		/* leg B: the callee, behind the same gateway */
+		cmd.legs[1].remote_ip = ip_of(0x0a800000u + (uint32_t)s + 1);
+		cmd.legs[1].remote_port = 5000;
+		cmd.legs[1].local_port = (uint16_t)(port_min + 4 * s + 2);
+		if (vg_dpapi_request(c, &cmd, &rep, 2000000) != 0 ||
+				rep.status != 0) {
+			fprintf(stderr, "bench-dp-client: session %lu: %d\n",
+				s, rep.status);
+			return 1;
+		}
+	}
+	hz = vg_dpapi_header(c)->tsc_hz;
+	w = vg_dpapi_lcore_counters(c, 1); /* worker 0 */
+	sleep(1); /* latching done, caches warm */
+	rx0 = ld(&w->rx_pkts);
+	tx0 = ld(&w->tx_pkts);
+	busy0 = ld(&w->busy_tsc);
+	idle0 = ld(&w->idle_tsc);
+	sleep((unsigned int)secs);
+	rx1 = ld(&w->rx_pkts);
+	tx1 = ld(&w->tx_pkts);
+	busy1 = ld(&w->busy_tsc);
+	idle1 = ld(&w->idle_tsc);
+	printf("sessions=%lu rx_mpps=%.3f fwd_mpps=%.3f cycles_per_pkt=%.0f "
+		"busy_pct=%.0f tsc_hz=%lu\n", sessions,
+		(double)(rx1 - rx0) / (double)secs / 1e6,
+		(double)(tx1 - tx0) / (double)secs / 1e6,
+		rx1 > rx0 ? (double)(busy1 - busy0) / (double)(rx1 - rx0) : 0.0,
+		busy1 + idle1 > busy0 + idle0 ? 100.0 * (double)(busy1 - busy0) /
+			(double)(busy1 + idle1 - busy0 - idle0) : 0.0,
+		(unsigned long)hz);
+	vg_dpapi_detach(c);
+	rte_eal_cleanup();
+	return 0;
+}
