@@ -85,7 +85,7 @@ void vg_toml_free(struct vg_toml_doc *doc);
 /** The root table of a document. */
 const struct vg_toml_value *vg_toml_root(const struct vg_toml_doc *doc);
 
-/** Type of a value. */
+/** Type of a value; v must not be NULL (check a vg_toml_table_get()). */
 enum vg_toml_type vg_toml_type(const struct vg_toml_value *v);
 
 /** Name of a type as TOML users say it ("string", "integer", "table", ...) */
@@ -94,6 +94,7 @@ const char *vg_toml_type_name(enum vg_toml_type t);
 /**
  * Where a value starts in the source. For a table, the position of its
  * header (or of its first key when defined implicitly / by dotted keys).
+ * v must not be NULL.
  */
 struct vg_toml_pos vg_toml_pos(const struct vg_toml_value *v);
 
