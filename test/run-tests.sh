@@ -60,6 +60,7 @@ ninja -C "$broot/release" || fail "build (release) failed"
 ninja -C "$broot/sanitize" || fail "build (sanitize) failed"
 
 export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=1}
+export LSAN_OPTIONS=${LSAN_OPTIONS:-suppressions=$src/test/lsan.supp:print_suppressions=0}
 export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}
 
 echo "== tests, optimised build"
@@ -69,8 +70,8 @@ meson test -C "$broot/sanitize" --print-errorlogs --no-suite fuzz
 
 echo "== results"
 python3 "$src/test/count-results.py" \
-	"release=$broot/release/meson-logs/testlog.junit.xml" \
-	"sanitize=$broot/sanitize/meson-logs/testlog.junit.xml" |
+	"release=$broot/release/meson-logs" \
+	"sanitize=$broot/sanitize/meson-logs" |
 	tee "$broot/summary.txt"
 rc=${PIPESTATUS[0]}
 summary=$(tail -n 1 "$broot/summary.txt")
