@@ -185,15 +185,20 @@ static void
 timers(struct vg_dp *dp, uint64_t now)
 {
 	struct vg_dpapi_event ev[64];
-	unsigned int n;
+	unsigned int n, rounds;
 	uint16_t a;
 
-	do {
+	/* Each leg times out once per idle period, so this ends; the bound
+	 * keeps a tick short whatever happens. */
+	for (rounds = 0; rounds <= 2 * dp->cfg->dp.max_sessions /
+			RTE_DIM(ev); rounds++) {
 		n = vg_sess_timeouts(dp->tbl, now, dp->tsc_hz, ev,
 			RTE_DIM(ev));
 		if (n)
 			vg_dpapi_server_post(dp->srv, ev, n);
-	} while (n == RTE_DIM(ev));
+		if (n < RTE_DIM(ev))
+			break;
+	}
 	for (a = 0; a < dp->n_addrs; a++) {
 		vg_neigh_age(&dp->neigh[a], now,
 			(uint64_t)dp->cfg->dp.arp_timeout_s * dp->tsc_hz);

@@ -464,8 +464,11 @@ vg_sess_timeouts(struct vg_sess_table *t, uint64_t now_tsc, uint64_t tsc_hz,
 				leg->timeout_seen_tsc = last;
 				leg->timeout_sent = false;
 			}
+			/* A worker may have stamped a packet after now_tsc
+			 * was read: compare signed, or that looks ancient. */
 			if (leg->timeout_sent || limit == 0 ||
-					now_tsc - last <= limit)
+					(int64_t)(now_tsc - last) <=
+						(int64_t)limit)
 				continue;
 			leg->timeout_sent = true;
 			memset(&evts[n], 0, sizeof(evts[n]));

@@ -264,6 +264,22 @@ TEST_F(SessTable, MediaTimeoutOncePerIdlePeriod)
 	EXPECT_EQ(vg_sess_timeouts(t, t0 + 45001, hz, ev, 4), 1u);
 }
 
+TEST_F(SessTable, PacketStampedAfterTheTimerReadTheClockIsNoTimeout)
+{
+	/* A worker stamps last_rx_tsc after the main lcore read now_tsc:
+	 * the leg is as alive as can be, never "idle for 2^64 ticks" (that
+	 * raised a timeout on every tick, re-armed by the next packet). */
+	struct vg_dpapi_event ev[4];
+	uint32_t id;
+
+	ASSERT_EQ(vg_sess_create(t, legs, 5, &id), 0);
+	struct vg_leg *a = vg_sess_leg(t, id, 0), *b = vg_sess_leg(t, id, 1);
+	uint64_t now = a->created_tsc + 100;
+	__atomic_store_n(&a->ctr->last_rx_tsc, now + 7, __ATOMIC_RELAXED);
+	__atomic_store_n(&b->ctr->last_rx_tsc, now + 9, __ATOMIC_RELAXED);
+	EXPECT_EQ(vg_sess_timeouts(t, now, 1000, ev, 4), 0u);
+}
+
 TEST(SessTableCreate, RejectsBadConfig)
 {
 	VG_NEED_EAL();
