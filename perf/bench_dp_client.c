@@ -39,7 +39,7 @@ main(int argc, char **argv)
 	char pfx[160], err[256] = "";
 	uint64_t rx0, tx0, busy0, idle0, rx1, tx1, busy1, idle1, hz;
 	unsigned long sessions, port_min, secs, s;
-	int i;
+	int i, rc;
 
 	if (argc != 5) {
 		fprintf(stderr, "usage: bench-dp-client FILE_PREFIX SESSIONS "
@@ -78,10 +78,12 @@ main(int argc, char **argv)
 		cmd.legs[1].remote_ip = ip_of(0x0a800000u + (uint32_t)s + 1);
 		cmd.legs[1].remote_port = 5000;
 		cmd.legs[1].local_port = (uint16_t)(port_min + 4 * s + 2);
-		if (vg_dpapi_request(c, &cmd, &rep, 2000000) != 0 ||
-				rep.status != 0) {
-			fprintf(stderr, "bench-dp-client: session %lu: %d\n",
-				s, rep.status);
+		rc = vg_dpapi_request(c, &cmd, &rep, 5000000);
+		if (rc == 0)
+			rc = rep.status;
+		if (rc != 0) {
+			fprintf(stderr, "bench-dp-client: session %lu: %s\n",
+				s, strerror(-rc));
 			return 1;
 		}
 	}
