@@ -6,11 +6,12 @@
 #include <re.h>
 
 #include "vg_auth.h"
+#include "vg_b2bua.h"
 #include "vg_registrar.h"
 #include "vg_sip.h"
 
 /** Methods we answer ourselves; the Allow header of every answer. */
-#define VG_SIP_ALLOW "REGISTER, OPTIONS"
+#define VG_SIP_ALLOW "INVITE, ACK, BYE, CANCEL, REGISTER, OPTIONS"
 
 struct vg_sip_server {
 	const struct vg_config *cfg;	    /**< RO, owned by main() */
@@ -19,7 +20,8 @@ struct vg_sip_server {
 	struct tls *tls[VG_CFG_MAX_LISTEN]; /**< one per TLS listener */
 	struct vg_auth *auth;
 	struct vg_registrar *reg;
-	struct tmr tick; /**< expiry sweep and batched saves */
+	struct tmr tick;      /**< expiry sweep and batched saves */
+	struct vg_b2bua *b2b; /**< calls; created after our listener */
 	uint64_t last_sweep_ms;
 };
 
@@ -34,6 +36,29 @@ void vg_sip_options(struct vg_sip_server *srv, const struct sip_msg *msg);
 
 /** Authenticate and apply a REGISTER, then answer it. */
 void vg_sip_register(struct vg_sip_server *srv, const struct sip_msg *msg);
+
+/**
+ * Digest authentication of a request (RFC 3261 §22): Authorization and a
+ * 401 challenge, or (proxy) Proxy-Authorization and a 407 challenge.
+ * @return true when authenticated, with the user name in user; otherwise
+ *         the request has been answered (401/407, 403 when locked out,
+ *         400, 414 or 500)
+ */
+bool vg_sip_authenticate(struct vg_sip_server *srv, const struct sip_msg *msg,
+		const char *method, bool proxy, char *user, size_t size);
+
+/**
+ * Start the B2BUA on a server whose listener is registered: its CANCEL
+ * listener and libre's sipsess listener come after ours.
+ * @return 0; -EINVAL (route table); -ENOMEM; -EINVAL for a port range
+ */
+int vg_b2bua_create(struct vg_b2bua **b2bp, struct vg_sip_server *srv);
+
+/** End every call (BYE / CANCEL / final answer), then free. NULL ok. */
+void vg_b2bua_destroy(struct vg_b2bua *b2b);
+
+/** Calls in progress. */
+unsigned vg_b2bua_calls(const struct vg_b2bua *b2b);
 
 /** Reply with no body; logs a failure to send. */
 void vg_sip_reply(struct vg_sip_server *srv, const struct sip_msg *msg,

@@ -117,7 +117,7 @@ contact_handler(const struct sip_hdr *hdr, const struct sip_msg *msg, void *arg)
 
 static void
 reply_challenge(struct vg_sip_server *srv, const struct sip_msg *msg,
-		bool stale)
+		bool stale, bool proxy)
 {
 	struct vg_auth_challenge ch;
 	char hdrs[VG_AUTH_MAX_CHALLENGES * (VG_AUTH_CHALLENGE_MAX + 24)];
@@ -135,11 +135,19 @@ reply_challenge(struct vg_sip_server *srv, const struct sip_msg *msg,
 	/* one header per challenge (RFC 3261 §7.3.1) */
 	for (i = 0; i < ch.n && off < sizeof(hdrs); i++)
 		off += (size_t)re_snprintf(hdrs + off, sizeof(hdrs) - off,
-				"WWW-Authenticate: %s\r\n", ch.value[i]);
-	err = sip_treplyf(NULL, NULL, srv->sip, msg, false, 401, "Unauthorized",
+				"%s: %s\r\n",
+				proxy ? "Proxy-Authenticate"
+				      : "WWW-Authenticate",
+				ch.value[i]);
+	/* RFC 3261 §22.3: a proxy (here the B2BUA's INVITE) challenges with
+	 * 407 and Proxy-Authenticate, a registrar with 401 */
+	err = sip_treplyf(NULL, NULL, srv->sip, msg, false, proxy ? 407 : 401,
+			proxy ? "Proxy Authentication Required"
+			      : "Unauthorized",
 			"%sContent-Length: 0\r\n\r\n", hdrs);
 	if (err != 0)
-		vg_sip_log(VG_LOG_WARNING, "reply 401 failed: %m", err);
+		vg_sip_log(VG_LOG_WARNING, "reply %u failed: %m",
+				proxy ? 407 : 401, err);
 }
 
 static void
@@ -153,15 +161,13 @@ to_cfg_addr(const struct sa *sa, struct vg_cfg_addr *a)
 		sa_in6(sa, a->u.v6.s6_addr);
 }
 
-/*
- * Authenticate; true when the request may go on to the registrar, with
- * the authenticated user in user. Otherwise it has been answered.
- */
-static bool
-authenticate(struct vg_sip_server *srv, const struct sip_msg *msg, char *user,
-		size_t size)
+bool
+vg_sip_authenticate(struct vg_sip_server *srv, const struct sip_msg *msg,
+		const char *method, bool proxy, char *user, size_t size)
 {
-	const struct sip_hdr *ah = sip_msg_hdr(msg, SIP_HDR_AUTHORIZATION);
+	const struct sip_hdr *ah = sip_msg_hdr(msg,
+			proxy ? SIP_HDR_PROXY_AUTHORIZATION
+			      : SIP_HDR_AUTHORIZATION);
 	struct vg_auth_request req;
 	struct vg_auth_result res;
 	struct vg_cfg_addr src;
@@ -174,7 +180,7 @@ authenticate(struct vg_sip_server *srv, const struct sip_msg *msg, char *user,
 	(void)pl_strcpy(&msg->ruri, ruri, sizeof(ruri));
 	to_cfg_addr(&msg->src, &src);
 	memset(&req, 0, sizeof(req));
-	req.method = "REGISTER";
+	req.method = method;
 	req.request_uri = ruri;
 	req.header = ah != NULL ? ah->val.p : NULL;
 	req.header_len = ah != NULL ? ah->val.l : 0;
@@ -186,7 +192,7 @@ authenticate(struct vg_sip_server *srv, const struct sip_msg *msg, char *user,
 		return false;
 	}
 	if (res.verdict != VG_AUTH_OK && res.verdict != VG_AUTH_CHALLENGE)
-		vg_sip_log(VG_LOG_NOTICE, "REGISTER %r from %J: %s (%s)",
+		vg_sip_log(VG_LOG_NOTICE, "%s %r from %J: %s (%s)", method,
 				&msg->to.auri, &msg->src,
 				vg_auth_verdict_name(res.verdict),
 				res.reason != NULL ? res.reason : "");
@@ -200,10 +206,10 @@ authenticate(struct vg_sip_server *srv, const struct sip_msg *msg, char *user,
 	case VG_AUTH_FAIL:
 		/* a wrong password and an unknown user look the same: a new
 		 * challenge, until the lockout answers 403 */
-		reply_challenge(srv, msg, false);
+		reply_challenge(srv, msg, false, proxy);
 		return false;
 	case VG_AUTH_STALE:
-		reply_challenge(srv, msg, true);
+		reply_challenge(srv, msg, true, proxy);
 		return false;
 	case VG_AUTH_LOCKED:
 		vg_sip_reply(srv, msg, 403, "Forbidden");
@@ -354,7 +360,8 @@ vg_sip_register(struct vg_sip_server *srv, const struct sip_msg *msg)
 		return;
 	}
 	(void)pl_strcpy(&msg->to.uri.user, aor, sizeof(aor));
-	if (!authenticate(srv, msg, user, sizeof(user)))
+	if (!vg_sip_authenticate(
+			    srv, msg, "REGISTER", false, user, sizeof(user)))
 		return;
 	/* §10.3 step 3: a user registers only its own AOR */
 	if (strcmp(user, aor) != 0) {

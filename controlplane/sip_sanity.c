@@ -21,7 +21,8 @@ static bool
 we_handle(const struct sip_msg *msg)
 {
 	return pl_strcmp(&msg->met, "REGISTER") == 0 ||
-			pl_strcmp(&msg->met, "OPTIONS") == 0;
+			pl_strcmp(&msg->met, "OPTIONS") == 0 ||
+			pl_strcmp(&msg->met, "INVITE") == 0;
 }
 
 struct tags {
@@ -45,7 +46,9 @@ collect_tag(const struct sip_hdr *hdr, const struct sip_msg *msg, void *arg)
 }
 
 /* 420 naming every option tag of Require (RFC 3261 §8.2.2.3): we
- * implement none of them yet. libre splits the comma list into headers. */
+ * implement none of them yet (libre 1.1.0 has no 100rel and no session
+ * timers, RFC 4028 §9 lets a UAS without them answer 420). libre splits
+ * the comma list into headers. */
 static bool
 reject_require(struct vg_sip_server *srv, const struct sip_msg *msg)
 {

@@ -69,8 +69,8 @@ on_request(const struct sip_msg *msg, void *arg)
 		vg_sip_options(srv, msg);
 		return true;
 	}
-	/* INVITE, BYE, CANCEL, ...: libre answers 501 (CANCEL 481) until
-	 * the B2BUA registers its sipsess listener after this one. */
+	/* INVITE, BYE, CANCEL, ...: the B2BUA's listeners come after this
+	 * one (b2bua.c) */
 	return false;
 }
 
@@ -286,6 +286,12 @@ vg_sip_server_create(struct vg_sip_server **srvp, const struct vg_config *cfg)
 			&srv->lsnr, srv->sip, true, on_request, srv));
 	if (rc != 0)
 		goto fail;
+	/* after our listener: INVITE, BYE and CANCEL pass through it */
+	rc = vg_b2bua_create(&srv->b2b, srv);
+	if (rc != 0) {
+		vg_sip_log(VG_LOG_ERROR, "b2bua: %s", strerror(-rc));
+		goto fail;
+	}
 	srv->last_sweep_ms = vg_sip_wallclock_ms();
 	tmr_start(&srv->tick, VG_SIP_TICK_MS, on_tick, srv);
 	*srvp = srv;
@@ -304,6 +310,8 @@ vg_sip_server_destroy(struct vg_sip_server *srv)
 	if (srv == NULL)
 		return 0;
 	tmr_cancel(&srv->tick);
+	vg_b2bua_destroy(srv->b2b);
+	srv->b2b = NULL;
 	srv->lsnr = mem_deref(srv->lsnr);
 	if (srv->sip != NULL) {
 		sip_close(srv->sip, true);

@@ -4,8 +4,8 @@
  * The SIP front of voxgate-cp on libre: transports from [[sip.listen]],
  * request sanity checks (RFC 3261 §8.2, §16.3), OPTIONS, and REGISTER with
  * digest authentication (vg_auth.h) in front of the location service
- * (vg_registrar.h). INVITE and the other methods are left to libre's
- * default (501) until the B2BUA exists.
+ * (vg_registrar.h). INVITE, BYE and CANCEL go to the B2BUA
+ * (vg_b2bua.h), which the server starts after its own listener.
  *
  * Threads: everything runs on the thread that called libre_init() and runs
  * re_main(); nothing here is thread-safe.
