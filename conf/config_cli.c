@@ -62,3 +62,25 @@ vg_cli_parse(int argc, char **argv, struct vg_cli *cli, FILE *err)
 	}
 	return 0;
 }
+
+int
+vg_cli_start(int argc, char **argv, const char *prog, const char *purpose,
+		struct vg_cli *cli, struct vg_config *cfg)
+{
+	struct vg_cfg_errors errs = {0};
+	int rc;
+
+	if (vg_cli_parse(argc, argv, cli, stderr) != 0)
+		return 2;
+	if (cli->help) {
+		vg_cli_usage(stdout, prog, purpose);
+		return 0;
+	}
+	if (cli->check_only)
+		return vg_config_check(cli->config_path, stdout, stderr);
+	rc = vg_config_load_file(cli->config_path, cfg, &errs);
+	if (rc != 0)
+		vg_cfg_errors_print(&errs, cli->config_path, stderr);
+	vg_cfg_errors_free(&errs);
+	return rc != 0 ? 1 : -1;
+}

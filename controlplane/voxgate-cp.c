@@ -57,30 +57,14 @@ main(int argc, char **argv)
 {
 	struct vg_cli cli;
 	struct vg_config cfg;
-	struct vg_cfg_errors errs = {0};
 	int rc;
 
-	if (vg_cli_parse(argc, argv, &cli, stderr) != 0)
-		return 2;
-	if (cli.help) {
-		vg_cli_usage(stdout, "voxgate-cp",
-				"The voxgate control plane: SIP registrar, "
-				"digest"
-				" authentication and B2BUA. Runs in the "
-				"foreground;"
-				" SIGINT or SIGTERM stops it.");
-		return 0;
-	}
-	if (cli.check_only)
-		return vg_config_check(cli.config_path, stdout, stderr);
-
-	rc = vg_config_load_file(cli.config_path, &cfg, &errs);
-	if (rc != 0) {
-		vg_cfg_errors_print(&errs, cli.config_path, stderr);
-		vg_cfg_errors_free(&errs);
-		return 1;
-	}
-	vg_cfg_errors_free(&errs);
+	rc = vg_cli_start(argc, argv, "voxgate-cp",
+			"The voxgate control plane: SIP registrar, digest "
+			"authentication and B2BUA. Runs in the foreground; "
+			"SIGINT or SIGTERM stops it.", &cli, &cfg);
+	if (rc >= 0)
+		return rc;
 	rc = vg_cp_log_open(&cfg.log);
 	if (rc != 0)
 		vg_cp_log(VG_LOG_WARNING, "log file %s: %s; logging to stderr",

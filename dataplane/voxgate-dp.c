@@ -26,31 +26,17 @@ main(int argc, char **argv)
 {
 	struct vg_cli cli;
 	struct vg_config cfg;
-	struct vg_cfg_errors errs = {0};
 	struct vg_hw_eal_args eal;
 	struct sigaction sa;
 	char msg[512];
 	int rc, status = 1;
 
-	if (vg_cli_parse(argc, argv, &cli, stderr) != 0)
-		return 2;
-	if (cli.help) {
-		vg_cli_usage(stdout, "voxgate-dp",
-			"The voxgate data plane: DPDK primary process that owns"
-			" the NICs and relays media.\nArguments after -- go to "
-			"DPDK's EAL.");
-		return 0;
-	}
-	if (cli.check_only)
-		return vg_config_check(cli.config_path, stdout, stderr);
-
-	rc = vg_config_load_file(cli.config_path, &cfg, &errs);
-	if (rc != 0) {
-		vg_cfg_errors_print(&errs, cli.config_path, stderr);
-		vg_cfg_errors_free(&errs);
-		return 1;
-	}
-	vg_cfg_errors_free(&errs);
+	rc = vg_cli_start(argc, argv, "voxgate-dp",
+		"The voxgate data plane: DPDK primary process that owns the "
+		"NICs and relays media.\nArguments after -- go to DPDK's EAL.",
+		&cli, &cfg);
+	if (rc >= 0)
+		return rc;
 	rc = vg_hw_eal_args_build(&cfg, VG_HW_PRIMARY, "voxgate-dp",
 		cli.n_rest, cli.rest, &eal, msg, sizeof(msg));
 	if (rc != 0) {

@@ -18,6 +18,8 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <errno.h>
+#include <arpa/inet.h>
 #include <netinet/in.h>
 
 #ifdef __cplusplus
@@ -120,7 +122,14 @@ struct vg_cfg_port {
 	uint16_t mtu;
 	enum vg_cfg_exception exception;
 	char exception_iface[VG_CFG_NAME_MAX]; /**< kernel name of the TAP */
+	/** extra media-only IPv4 addresses (RTP/RTCP, ARP, ICMP echo); prefix
+	 * 0 = none; a network address (no host bits), at most
+	 * VG_CFG_MEDIA_RANGE_MAX addresses, all of them used */
+	struct vg_cfg_cidr media_range;
 };
+
+/** Most addresses one [[port]] media_range may hold (a /22). */
+#define VG_CFG_MEDIA_RANGE_MAX 1024
 
 /** [media] */
 struct vg_cfg_media {
@@ -307,6 +316,59 @@ bool vg_cfg_cidr_contains(const struct vg_cfg_cidr *cidr,
 const char *vg_cfg_addr_str(const struct vg_cfg_addr *a, char *buf,
 		size_t size);
 
+/**
+ * Media addresses: the addresses that RTP/RTCP may use, numbered in port
+ * order, each port's own address first, then its media_range in
+ * ascending order. This index is vg_dpapi_leg.local_addr.
+ */
+static inline uint32_t
+vg_cfg_port_media_addrs(const struct vg_cfg_port *p)
+{
+	return 1u + (p->media_range.addr.family == AF_INET ?
+		1u << (32 - p->media_range.prefix) : 0u);
+}
+
+/** How many media addresses the configuration has (see above). */
+static inline uint32_t
+vg_cfg_media_addr_count(const struct vg_config *cfg)
+{
+	uint32_t n = 0;
+	uint16_t i;
+
+	for (i = 0; i < cfg->n_ports; i++)
+		n += vg_cfg_port_media_addrs(&cfg->ports[i]);
+	return n;
+}
+
+/**
+ * Media address idx: its [[port]] index and its IPv4 address (network
+ * order). @return 0, or -ENOENT when idx >= vg_cfg_media_addr_count()
+ */
+static inline int
+vg_cfg_media_addr(const struct vg_config *cfg, uint32_t idx, uint16_t *port,
+		struct in_addr *ip)
+{
+	uint16_t i;
+
+	for (i = 0; i < cfg->n_ports; i++) {
+		const struct vg_cfg_port *p = &cfg->ports[i];
+		uint32_t n = vg_cfg_port_media_addrs(p);
+
+		if (idx >= n) {
+			idx -= n;
+			continue;
+		}
+		*port = i;
+		if (idx == 0)
+			*ip = p->address.addr.u.v4;
+		else
+			ip->s_addr = htonl(ntohl(p->media_range.addr.u.v4.s_addr)
+				+ idx - 1);
+		return 0;
+	}
+	return -ENOENT;
+}
+
 /** Default configuration path of both programs. */
 #define VG_CONFIG_DEFAULT_PATH "/etc/voxgate/voxgate.toml"
 
@@ -328,6 +390,16 @@ int vg_cli_parse(int argc, char **argv, struct vg_cli *cli, FILE *err);
 
 /** Print the usage text of a program (name, one-line purpose). */
 void vg_cli_usage(FILE *out, const char *prog, const char *purpose);
+
+/**
+ * The start of both programs' main(): parse the command line, then
+ * --help, --check-config, or load the configuration into cfg (errors
+ * printed as file:line:col to stderr).
+ * @return -1 when the program goes on with cli and cfg filled (free cfg
+ *         with vg_config_free()), else the exit status to return
+ */
+int vg_cli_start(int argc, char **argv, const char *prog,
+		const char *purpose, struct vg_cli *cli, struct vg_config *cfg);
 
 #ifdef __cplusplus
 }
