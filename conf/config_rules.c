@@ -298,6 +298,85 @@ rule_dataplane(struct vg_cfg_ctx *ctx)
 		dp->mempool_size, need);
 }
 
+/* A media_range in host order: first address and count (0 = none). */
+static uint32_t
+range_of(const struct vg_cfg_port *p, uint32_t *first)
+{
+	if (p->media_range.addr.family != AF_INET)
+		return 0;
+	*first = ntohl(p->media_range.addr.u.v4.s_addr);
+	return vg_cfg_port_media_addrs(p) - 1;
+}
+
+/*
+ * media_range of port i: IPv4 beside an IPv4 address, a network address
+ * of at most VG_CFG_MEDIA_RANGE_MAX addresses (the data plane maps an
+ * address to its index by subtraction), and no address that another
+ * port, or this port's own address, already has.
+ */
+static void
+rule_media_range(struct vg_cfg_ctx *ctx, uint32_t i, const char *who)
+{
+	const struct vg_config *cfg = ctx->cfg;
+	const struct vg_cfg_port *p = &cfg->ports[i];
+	const struct vg_toml_value *t = elem(ctx, "port", i);
+	char net[INET6_ADDRSTRLEN + 4], o[INET6_ADDRSTRLEN + 4];
+	uint32_t first, n, ofirst, on, ip, j;
+
+	if (!has(t, "media_range") || bad(ctx, t, "media_range"))
+		return;
+	vg_cfg_cidr_str(&p->media_range, net, sizeof(net));
+	if (p->media_range.addr.family != AF_INET ||
+			p->address.addr.family != AF_INET) {
+		vg_cfg_err(ctx, at(t, "media_range"),
+			"%s: media_range %s: media ranges are IPv4, on a port"
+			" with an IPv4 address", who, net);
+		return;
+	}
+	if (p->media_range.prefix < 32 - 10) {
+		vg_cfg_err(ctx, at(t, "media_range"),
+			"%s: media_range %s holds more than %u addresses"
+			" (use a prefix of /22 or longer)", who, net,
+			VG_CFG_MEDIA_RANGE_MAX);
+		return;
+	}
+	n = range_of(p, &first);
+	if ((first & (n - 1)) != 0) {
+		struct vg_cfg_cidr c = p->media_range;
+
+		c.addr.u.v4.s_addr = htonl(first & ~(n - 1));
+		vg_cfg_err(ctx, at(t, "media_range"),
+			"%s: media_range %s has host bits set (did you mean"
+			" %s?)", who, net, vg_cfg_cidr_str(&c, o, sizeof(o)));
+		return;
+	}
+	for (j = 0; j < cfg->n_ports; j++) {
+		const struct vg_cfg_port *q = &cfg->ports[j];
+
+		if (q->address.addr.family == AF_INET) {
+			ip = ntohl(q->address.addr.u.v4.s_addr);
+			if (ip - first < n) {
+				vg_cfg_err(ctx, at(t, "media_range"),
+					"%s: media_range %s contains the"
+					" address of port '%s' (%s)", who, net,
+					q->name, vg_cfg_addr_str(
+						&q->address.addr, o,
+						sizeof(o)));
+				return;
+			}
+		}
+		on = j < i ? range_of(q, &ofirst) : 0;
+		if (on != 0 && first < ofirst + on && ofirst < first + n) {
+			vg_cfg_err(ctx, at(t, "media_range"),
+				"%s: media_range %s overlaps the media_range"
+				" of port '%s' (%s)", who, net, q->name,
+				vg_cfg_cidr_str(&q->media_range, o,
+					sizeof(o)));
+			return;
+		}
+	}
+}
+
 static void
 rule_ports(struct vg_cfg_ctx *ctx)
 {
@@ -360,6 +439,7 @@ rule_ports(struct vg_cfg_ctx *ctx)
 				"%s: exception_iface \"%s\" is longer"
 				" than %d bytes", who, p->exception_iface,
 				IFNAMSIZ - 1);
+		rule_media_range(ctx, i, who);
 	}
 }
 

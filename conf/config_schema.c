@@ -225,6 +225,8 @@ static const struct vg_cfg_key port_keys[] = {
 		VG_EXC_TAP, 0),
 	VG_STR(struct vg_cfg_port, "exception_iface", exception_iface, "", 0,
 		0),
+	VG_CIDR(struct vg_cfg_port, "media_range", media_range, NULL,
+		VG_CFG_F_PREFIX),
 };
 
 static const struct vg_cfg_key media_keys[] = {

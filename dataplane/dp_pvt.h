@@ -70,10 +70,15 @@ struct vg_dp {
 	struct vg_hw hw;
 	struct vg_dpapi_server *srv;
 	struct vg_sess_table *tbl;
+	/** per [[port]]: its address and media range (n_addrs of them) */
 	struct vg_local_addr addrs[VG_HW_MAX_PORTS];
-	struct vg_neigh neigh[VG_HW_MAX_PORTS]; /**< writer: main lcore */
-	uint16_t n_addrs;
-	uint16_t port_addr[RTE_MAX_ETHPORTS];   /**< ethdev id -> addr index */
+	struct vg_neigh neigh[VG_HW_MAX_PORTS]; /**< per port; writer: main
+						  lcore */
+	uint16_t n_addrs;                       /**< ports */
+	uint16_t port_addr[RTE_MAX_ETHPORTS];   /**< ethdev id -> port index */
+	/** per media address (vg_dpapi_leg.local_addr): IP and port */
+	struct vg_media_addr *maddrs;
+	uint16_t n_maddrs;
 	struct rte_ring *to_wire[VG_HW_MAX_PORTS]; /**< main -> worker 0 */
 	struct rte_ring *hints;        /**< workers -> main: neighbour hints
 					  (struct vg_neigh_hint), MP/SC */

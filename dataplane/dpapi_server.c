@@ -129,6 +129,7 @@ vg_dpapi_server_create(const struct vg_config *cfg, uint32_t n_lcores)
 	hdr->max_sessions = cfg->dp.max_sessions;
 	hdr->n_legs = (uint32_t)n_legs;
 	hdr->n_lcores = n_lcores;
+	hdr->n_local_addrs = vg_cfg_media_addr_count(cfg);
 	s->hdr = hdr;
 
 	rc = -EINVAL;

@@ -176,8 +176,10 @@ apply_cmd(const struct vg_dpapi_cmd *cmd, struct vg_dpapi_reply *reply,
 	if (rc == 0 && (cmd->type == VG_CMD_SESS_CREATE ||
 			cmd->type == VG_CMD_SESS_UPDATE))
 		for (i = 0; i < 2; i++)
-			resolve(dp, cmd->legs[i].local_addr,
-				cmd->legs[i].remote_ip, rte_rdtsc());
+			if (cmd->legs[i].local_addr < dp->n_maddrs)
+				resolve(dp, dp->maddrs[
+					cmd->legs[i].local_addr].port,
+					cmd->legs[i].remote_ip, rte_rdtsc());
 	return rc;
 }
 
@@ -295,12 +297,27 @@ fail:
 	return -ENOMEM;
 }
 
-static void
-fill_addrs(struct vg_dp *dp)
+/* The ports and the media addresses (vg_cfg_media_addr() numbering). */
+static int
+fill_addrs(struct vg_dp *dp, char *msg, size_t msg_size)
 {
 	const struct vg_config *cfg = dp->cfg;
+	uint32_t n = vg_cfg_media_addr_count(cfg), k;
+	struct in_addr ip = { 0 };
 	uint16_t i;
 
+	dp->maddrs = rte_zmalloc("vg_media_addrs", sizeof(dp->maddrs[0]) * n,
+		RTE_CACHE_LINE_SIZE);
+	if (dp->maddrs == NULL || n > UINT16_MAX) {
+		snprintf(msg, msg_size, "cannot hold %u media addresses", n);
+		return -ENOMEM;
+	}
+	for (k = 0; k < n; k++) {
+		vg_cfg_media_addr(cfg, k, &dp->maddrs[k].port, &ip);
+		dp->maddrs[k].ip = ip.s_addr;
+	}
+	dp->n_maddrs = (uint16_t)n;
+	n = 0;
 	memset(dp->port_addr, 0xff, sizeof(dp->port_addr));
 	for (i = 0; i < cfg->n_ports; i++) {
 		struct vg_local_addr *la = &dp->addrs[i];
@@ -317,10 +334,16 @@ fill_addrs(struct vg_dp *dp)
 		la->media_port_min = cfg->media.port_min;
 		la->media_port_max = cfg->media.port_max;
 		la->exception = cp->exception == VG_EXC_TAP;
+		la->media_base = (uint16_t)n;
+		la->range_n = (uint16_t)(vg_cfg_port_media_addrs(cp) - 1);
+		la->range_first = la->range_n == 0 ? 0 :
+			rte_be_to_cpu_32(cp->media_range.addr.u.v4.s_addr);
+		n += 1u + la->range_n;
 		dp->port_addr[la->port_id] = i;
 		vg_neigh_init(&dp->neigh[i]);
 	}
 	dp->n_addrs = cfg->n_ports;
+	return 0;
 }
 
 int
@@ -397,7 +420,9 @@ vg_dp_init(struct vg_dp *dp, const struct vg_config *cfg, char *msg,
 	rc = make_rings(dp, msg, msg_size);
 	if (rc)
 		goto fail;
-	fill_addrs(dp);
+	rc = fill_addrs(dp, msg, msg_size);
+	if (rc)
+		goto fail;
 	vg_dp_telemetry_init(dp);
 	vg_dpapi_server_start(dp->srv);
 	return 0;
@@ -430,6 +455,8 @@ vg_dp_fini(struct vg_dp *dp)
 	dp->hints = NULL;
 	rte_free(dp->workers);
 	dp->workers = NULL;
+	rte_free(dp->maddrs);
+	dp->maddrs = NULL;
 	vg_sess_table_destroy(dp->tbl);
 	dp->tbl = NULL;
 	vg_dpapi_server_destroy(dp->srv);

@@ -86,6 +86,8 @@ vg_dp_worker_main(void *arg)
 		burst = 32;
 	b->addrs = dp->addrs;
 	b->n_addrs = dp->n_addrs;
+	b->maddrs = dp->maddrs;
+	b->n_maddrs = dp->n_maddrs;
 	b->tbl = dp->tbl;
 	b->tsc_hz = dp->tsc_hz;
 	b->lc = w->lc;

@@ -18,6 +18,7 @@
 #include <stdint.h>
 #include <string.h>
 
+#include <rte_byteorder.h>
 #include <rte_ether.h>
 #include <rte_mbuf.h>
 #include <rte_ring.h>
@@ -43,9 +44,18 @@ enum vg_verdict {
 	VG_V_FWD,       /**< relayed: out of addrs[out_addr] */
 };
 
-/** One local address (one [[port]]). RO after start-up. */
+/**
+ * One [[port]]: its own address (SIP, exception path, ARP requests we
+ * send) and its media range. RO after start-up. Media addresses are
+ * numbered globally (vg_dpapi_leg.local_addr): port order, each port's
+ * ip first (media_base), then range_first .. range_first + range_n - 1
+ * (media_base + 1 ...), so a destination maps to its index in O(1).
+ */
 struct vg_local_addr {
 	uint32_t ip;                   /**< network order */
+	uint32_t range_first;          /**< media_range, host order */
+	uint16_t range_n;              /**< addresses in it; 0 = none */
+	uint16_t media_base;           /**< media-address index of ip */
 	struct rte_ether_addr mac;     /**< of our NIC port */
 	struct rte_ether_addr nh_mac;  /**< next hop for media we send */
 	uint32_t netmask;              /**< network order */
@@ -60,6 +70,26 @@ struct vg_local_addr {
 	bool exception;                /**< exception path enabled */
 };
 
+/** One media address: where a leg's local_addr points. RO after
+ * start-up. */
+struct vg_media_addr {
+	uint32_t ip;                   /**< network order */
+	uint16_t port;                 /**< index of its [[port]] (addrs[]) */
+	uint16_t rsvd;
+};
+
+/** Media-address index of ip on la, or -1 when ip is not la's. */
+static inline int
+vg_local_maddr(const struct vg_local_addr *la, uint32_t ip)
+{
+	uint32_t off;
+
+	if (ip == la->ip)
+		return la->media_base;
+	off = rte_be_to_cpu_32(ip) - la->range_first;
+	return off < la->range_n ? (int)(la->media_base + 1 + off) : -1;
+}
+
 /**
  * What a worker tells the main lcore (the neighbour table's writer) about
  * neighbours: "ip is at mac" from an ARP packet it answered, or "resolve
@@ -67,7 +97,7 @@ struct vg_local_addr {
  */
 struct vg_neigh_hint {
 	uint32_t ip;                   /**< network order */
-	uint16_t addr;                 /**< local address index */
+	uint16_t addr;                 /**< index of the [[port]] */
 	uint8_t learn;                 /**< 1: ip is at mac; 0: resolve ip */
 	uint8_t rsvd0;
 	struct rte_ether_addr mac;     /**< learn only */
@@ -108,12 +138,17 @@ struct vg_burst {
 	/* inputs: set by the worker before classify */
 	struct rte_mbuf **pkts;        /**< the rx burst */
 	uint16_t n;                    /**< <= VG_BURST_MAX */
-	uint16_t rx_addr;              /**< index of the address it came on */
-	const struct vg_local_addr *addrs;
-	uint16_t n_addrs;
+	uint16_t rx_addr;              /**< index of the port it came on */
+	const struct vg_local_addr *addrs; /**< per [[port]] */
+	uint16_t n_addrs;              /**< ports */
+	const struct vg_media_addr *maddrs; /**< per media address */
+	uint16_t n_maddrs;
 	const struct vg_sess_table *tbl;
 	uint64_t now_tsc;              /**< one TSC read per burst */
-	uint64_t tsc_hz;
+	uint64_t tsc_hz;               /**< set before vg_burst_start() */
+	uint64_t now_sec;              /**< vg_burst_start: now_tsc / tsc_hz */
+	uint64_t now_frac;             /**< ... and the rest of the second,
+					  0.32 fixed point rounded up */
 	struct vg_dpapi_lcore_counters *lc; /**< this lcore's counters */
 
 	/* verdicts: per packet, written by the stages */
@@ -122,15 +157,16 @@ struct vg_burst {
 	uint8_t rtcp[VG_BURST_MAX];    /**< lookup/relay: packet is RTCP */
 	uint16_t l4_off[VG_BURST_MAX]; /**< classify: UDP header offset */
 	uint16_t udp_len[VG_BURST_MAX];/**< classify: UDP length field */
+	uint16_t maddr[VG_BURST_MAX];  /**< classify: media address index */
 	struct vg_leg *leg[VG_BURST_MAX]; /**< lookup */
-	uint16_t out_addr[VG_BURST_MAX];  /**< relay: egress address */
+	uint16_t out_addr[VG_BURST_MAX];  /**< relay: egress port */
 
 	/* outputs: written by relay and dispatch */
 	/** to post; a packet may latch and change SSRC: two each */
 	struct vg_dpapi_event events[2 * VG_BURST_MAX];
 	uint16_t n_events;
 	struct rte_mbuf *tx[VG_BURST_MAX]; /**< to send ... */
-	uint16_t tx_addr[VG_BURST_MAX];    /**< ... out of this address */
+	uint16_t tx_addr[VG_BURST_MAX];    /**< ... out of this port */
 	uint16_t n_tx;
 	struct rte_mbuf *exc[VG_BURST_MAX]; /**< to the exception path */
 	uint16_t n_exc;
@@ -142,10 +178,12 @@ void vg_burst_start(struct vg_burst *b, struct rte_mbuf **pkts, uint16_t n,
 
 /**
  * Stage 1: parse Ethernet/ARP/IPv4/UDP/ICMP, checking every length
- * against the data; answer ARP requests and ICMP echo requests for
- * addrs[rx_addr] in place (VG_V_REPLY); UDP to a media port -> VG_V_MEDIA;
- * other traffic for us -> VG_V_EXCEPTION (or drop NO_EXCEPTION); the
- * rest -> VG_V_DROP with a reason. Chained mbufs are dropped.
+ * against the data; answer ARP requests and ICMP echo requests for the
+ * addresses of addrs[rx_addr] (its ip and media range) in place
+ * (VG_V_REPLY); UDP to a media port -> VG_V_MEDIA with maddr[] set;
+ * other traffic for the port's ip -> VG_V_EXCEPTION (or drop
+ * NO_EXCEPTION), for a range address -> drop NOT_MEDIA; the rest ->
+ * VG_V_DROP with a reason. Chained mbufs are dropped.
  */
 void vg_stage_classify(struct vg_burst *b);
 
@@ -184,6 +222,19 @@ vg_tsc_to_rtp(uint64_t tsc, uint64_t tsc_hz, uint32_t clock_rate)
 {
 	return (uint32_t)((tsc / tsc_hz) * clock_rate +
 			(tsc % tsc_hz) * clock_rate / tsc_hz);
+}
+
+/**
+ * The burst's arrival time in RTP clock units: vg_tsc_to_rtp(now_tsc)
+ * without a division per packet (two 64-bit divisions cost ~80 cycles).
+ * Exact while clock_rate * tsc_hz < 2^32; above that it may be one unit
+ * high now and then, which jitter (RFC 3550 A.8) does not notice.
+ */
+static inline uint32_t
+vg_burst_rtp_now(const struct vg_burst *b, uint32_t clock_rate)
+{
+	return (uint32_t)(b->now_sec * clock_rate +
+			((b->now_frac * clock_rate) >> 32));
 }
 
 #ifdef __cplusplus

@@ -104,7 +104,14 @@ vg_sess_table_create(const struct vg_config *cfg,
 		rte_errno = ENOMEM;
 		return NULL;
 	}
-	t->n_addrs = cfg->n_ports;
+	/* one slot array per media address: the ports' own and their
+	 * media ranges (vg_cfg_media_addr() numbering) */
+	if (vg_cfg_media_addr_count(cfg) > UINT16_MAX) {
+		rte_free(t);
+		rte_errno = EINVAL;
+		return NULL;
+	}
+	t->n_addrs = (uint16_t)vg_cfg_media_addr_count(cfg);
 	t->port_min = cfg->media.port_min;
 	t->port_max = cfg->media.port_max;
 	t->n_slots_per_addr = (uint32_t)(t->port_max - t->port_min) + 1;

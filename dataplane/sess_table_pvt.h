@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /**
  * @file
- * The media session table: per local address, a direct-indexed array UDP
+ * The media session table: per media address, a direct-indexed array UDP
  * port -> leg, written by one writer (the main lcore applying commands)
  * and read by the workers under RCU (rte_rcu_qsbr). Sessions and leg
  * configurations come from pools allocated at start-up; what is unlinked
@@ -25,6 +25,7 @@
 #include <stdint.h>
 
 #include <rte_common.h>
+#include <rte_prefetch.h>
 #include <rte_rcu_qsbr.h>
 
 #include "vg_config.h"
@@ -94,7 +95,7 @@ enum vg_sess_state {
 
 struct vg_sess_table {
 	/* RO after create */
-	uint16_t n_addrs;          /**< local addresses ([[port]] entries) */
+	uint16_t n_addrs;          /**< media addresses (vg_cfg_media_addr) */
 	uint16_t port_min, port_max;
 	uint32_t n_slots_per_addr; /**< port_max - port_min + 1 */
 	uint32_t max_sessions;
@@ -120,7 +121,8 @@ struct vg_sess_table {
 };
 
 /**
- * Create the table for cfg: cfg->n_ports local addresses, ports
+ * Create the table for cfg: vg_cfg_media_addr_count(cfg) media
+ * addresses (the ports' own and their media ranges), ports
  * cfg->media.port_min..port_max (+1 for RTCP), cfg->dp.max_sessions
  * sessions; n_readers worker threads may register with the qsbr
  * variable (thread ids 0..n_readers-1). ctrs, when not NULL, is the
@@ -199,6 +201,16 @@ vg_sess_lookup(const struct vg_sess_table *t, uint16_t addr, uint16_t port,
 			(uint32_t)(port - t->port_min)], __ATOMIC_ACQUIRE);
 	*rtcp = (v & 1) != 0;
 	return (struct vg_leg *)(v & ~(uintptr_t)1);
+}
+
+/** Ask for the slot of (addr, port) ahead of vg_sess_lookup(): with many
+ * sessions the slot array is far bigger than the caches. */
+static inline void
+vg_sess_prefetch(const struct vg_sess_table *t, uint16_t addr, uint16_t port)
+{
+	if (addr < t->n_addrs && port >= t->port_min && port <= t->port_max)
+		rte_prefetch0(&t->slots[addr * t->n_slots_per_addr +
+				(uint32_t)(port - t->port_min)]);
 }
 
 /** The leg's current configuration (acquire). */

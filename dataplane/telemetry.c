@@ -69,6 +69,9 @@ tel_ports(const char *cmd, const char *params, struct rte_tel_data *d)
 		rte_tel_data_add_dict_u64(d, k, p->link_speed_mbps);
 		key(k, sizeof(k), name, "queues");
 		rte_tel_data_add_dict_u64(d, k, p->n_queues);
+		/* its own address and its media_range */
+		key(k, sizeof(k), name, "media_addrs");
+		rte_tel_data_add_dict_u64(d, k, 1u + dp->addrs[i].range_n);
 		if (rte_eth_stats_get(p->port_id, &st) == 0) {
 			key(k, sizeof(k), name, "rx_pkts");
 			rte_tel_data_add_dict_u64(d, k, st.ipackets);
@@ -158,6 +161,7 @@ tel_sessions(const char *cmd, const char *params, struct rte_tel_data *d)
 	rte_tel_data_add_dict_u64(d, "free", free_now);
 	rte_tel_data_add_dict_u64(d, "bytes_per_session",
 		vg_dp_bytes_per_session(t));
+	rte_tel_data_add_dict_u64(d, "media_addrs", t->n_addrs);
 	return 0;
 }
 

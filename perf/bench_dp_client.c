@@ -5,12 +5,16 @@
  * benchmark's pcap addresses (see gen_rtp_pcap.py), then samples the
  * worker's counters over a window and prints one line:
  *   sessions=N rx_mpps=X fwd_mpps=Y cycles_per_pkt=C busy_pct=B
- * usage: bench-dp-client FILE_PREFIX SESSIONS PORT_MIN SECONDS
+ * usage: bench-dp-client FILE_PREFIX SESSIONS PORT_MIN SECONDS [PER_ADDR]
+ * Sessions fill media addresses 0, 1, ... (the port's address, then its
+ * media_range) PER_ADDR at a time (default: all on address 0), as
+ * gen_rtp_pcap.py addresses them.
  */
 #include <arpa/inet.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <rte_eal.h>
@@ -38,17 +42,21 @@ main(int argc, char **argv)
 	struct vg_dpapi_reply rep;
 	char pfx[160], err[256] = "";
 	uint64_t rx0, tx0, busy0, idle0, rx1, tx1, busy1, idle1, hz;
-	unsigned long sessions, port_min, secs, s;
+	unsigned long sessions, port_min, secs, per_addr, s, j;
+	struct timespec t0, t1;
 	int i, rc;
 
-	if (argc != 5) {
+	if (argc != 5 && argc != 6) {
 		fprintf(stderr, "usage: bench-dp-client FILE_PREFIX SESSIONS "
-			"PORT_MIN SECONDS\n");
+			"PORT_MIN SECONDS [PER_ADDR]\n");
 		return 2;
 	}
 	sessions = strtoul(argv[2], NULL, 10);
 	port_min = strtoul(argv[3], NULL, 10);
 	secs = strtoul(argv[4], NULL, 10);
+	per_addr = argc == 6 ? strtoul(argv[5], NULL, 10) : sessions;
+	if (per_addr == 0)
+		per_addr = 1;
 	snprintf(pfx, sizeof(pfx), "--file-prefix=%s", argv[1]);
 	char *eal[] = {argv[0], "-l", "0", "--proc-type=secondary", pfx,
 		"--no-pci", "--log-level=3", NULL};
@@ -65,19 +73,23 @@ main(int argc, char **argv)
 		fprintf(stderr, "bench-dp-client: %s\n", err);
 		return 1;
 	}
+	clock_gettime(CLOCK_MONOTONIC, &t0);
 	for (s = 0; s < sessions; s++) {
+		j = s % per_addr;
 		memset(&cmd, 0, sizeof(cmd));
 		cmd.type = VG_CMD_SESS_CREATE;
 		cmd.cookie = s;
 		/* leg A: the caller of gen_rtp_pcap.py, strict latching */
 		cmd.legs[0].remote_ip = ip_of(0x0a000000u + (uint32_t)s + 1);
 		cmd.legs[0].remote_port = 4000;
-		cmd.legs[0].local_port = (uint16_t)(port_min + 4 * s);
+		cmd.legs[0].local_port = (uint16_t)(port_min + 4 * j);
+		cmd.legs[0].local_addr = (uint16_t)(s / per_addr);
 		cmd.legs[0].latching = VG_DPAPI_LATCH_STRICT;
 		/* leg B: the callee, behind the same gateway */
 		cmd.legs[1].remote_ip = ip_of(0x0a800000u + (uint32_t)s + 1);
 		cmd.legs[1].remote_port = 5000;
-		cmd.legs[1].local_port = (uint16_t)(port_min + 4 * s + 2);
+		cmd.legs[1].local_port = (uint16_t)(port_min + 4 * j + 2);
+		cmd.legs[1].local_addr = (uint16_t)(s / per_addr);
 		rc = vg_dpapi_request(c, &cmd, &rep, 5000000);
 		if (rc == 0)
 			rc = rep.status;
@@ -87,6 +99,10 @@ main(int argc, char **argv)
 			return 1;
 		}
 	}
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	fprintf(stderr, "bench-dp-client: %lu sessions created in %.1f s\n",
+		sessions, (double)(t1.tv_sec - t0.tv_sec) +
+		(double)(t1.tv_nsec - t0.tv_nsec) / 1e9);
 	hz = vg_dpapi_header(c)->tsc_hz;
 	w = vg_dpapi_lcore_counters(c, 1); /* worker 0 */
 	sleep(1); /* latching done, caches warm */

@@ -6,8 +6,13 @@
 # first an ARP reply that tells voxgate-dp its gateway's MAC.
 #
 # usage: gen_rtp_pcap.py OUT.pcap SESSIONS PACKETS OUR_IP GATEWAY PORT_MIN
-# Session s: leg A on port PORT_MIN + 4s, leg B on PORT_MIN + 4s + 2, the
-# caller at 10.0.0.0 + s + 1, port 4000 (behind the gateway).
+#                        [RANGE_FIRST PER_ADDR]
+# Sessions fill the media addresses in turn, PER_ADDR each (default: all
+# on OUR_IP): session s is on media address k = s // PER_ADDR (0 = OUR_IP,
+# k >= 1 = RANGE_FIRST + k - 1, the port's media_range), slot j =
+# s % PER_ADDR: leg A on port PORT_MIN + 4j, leg B on PORT_MIN + 4j + 2;
+# the caller at 10.0.0.0 + s + 1, port 4000 (behind the gateway). With
+# fewer PACKETS than SESSIONS only PACKETS sessions carry traffic.
 import socket
 import struct
 import sys
@@ -47,6 +52,14 @@ def main():
     ours = socket.inet_aton(sys.argv[4])
     gw = socket.inet_aton(sys.argv[5])
     port_min = int(sys.argv[6])
+    range_first = struct.unpack("!I", socket.inet_aton(sys.argv[7]))[0] \
+        if len(sys.argv) > 7 else 0
+    per_addr = int(sys.argv[8]) if len(sys.argv) > 8 else sessions
+
+    def media_addr(k):
+        if k == 0:
+            return ours
+        return struct.pack("!I", range_first + k - 1)
     with open(out, "wb") as f:
         f.write(struct.pack("<IHHiIII", 0xA1B2C3D4, 2, 4, 0, 0, 65535, 1))
 
@@ -58,14 +71,15 @@ def main():
         # Visit sessions with a stride coprime to their count, so that
         # consecutive packets hit sessions far apart in memory.
         stride = 7919 if sessions % 7919 else 7907
+        dsts = [media_addr(k) for k in range((sessions - 1) // per_addr + 1)]
         s = 0
         for i in range(packets):
             caller = bytes([10, ((s + 1) >> 16) & 255, ((s + 1) >> 8) & 255,
                             (s + 1) & 255])
             rtp = struct.pack("!BBHII", 0x80, 0, i & 0xFFFF,
                               (i * 160) & 0xFFFFFFFF, 0x10000 + s)
-            put(udp_frame(caller, 4000, ours, port_min + 4 * s,
-                          rtp + bytes(160)))
+            put(udp_frame(caller, 4000, dsts[s // per_addr],
+                          port_min + 4 * (s % per_addr), rtp + bytes(160)))
             s = (s + stride) % sessions
 
 

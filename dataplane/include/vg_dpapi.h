@@ -49,7 +49,7 @@ extern "C" {
  * by the test that builds a client of another version to see it refused.)
  */
 #ifndef VG_DPAPI_ABI_VERSION
-#define VG_DPAPI_ABI_VERSION 1u
+#define VG_DPAPI_ABI_VERSION 2u
 #endif
 /** "VGDP" in the first four bytes of the memzone. */
 #define VG_DPAPI_MAGIC 0x50444756u
@@ -98,7 +98,8 @@ struct vg_dpapi_hdr {
 	uint32_t max_sessions;     /**< sessions; legs = 2 * max_sessions */
 	uint32_t n_legs;
 	uint32_t n_lcores;
-	uint32_t rsvd0;
+	uint32_t n_local_addrs;    /**< media addresses; local_addr of a leg
+					is below this (ABI 2) */
 	uint64_t events_dropped;   /**< event ring full; owner: any dp lcore,
 					atomic add */
 	uint64_t replies_dropped;  /**< reply ring full; owner: dp main lcore */
@@ -150,15 +151,22 @@ struct vg_dpapi_leg {
 	uint16_t local_port;       /**< our even RTP port in [media] range */
 	uint32_t allowed_src_ip;   /**< LATCH_STRICT: 0 = remote_ip */
 	uint16_t allowed_src_port; /**< LATCH_STRICT: 0 = any port */
-	uint8_t local_addr;        /**< index of the [[port]] in the config */
-	uint8_t latching;          /**< enum vg_dpapi_latching */
+	/**
+	 * Media address the leg's local_port is on (ABI 2: 16 bits).
+	 * Media addresses are numbered in [[port]] order; each port's
+	 * `address` comes first, then the addresses of its `media_range`
+	 * in ascending order (vg_cfg_media_addr() in vg_config.h maps an
+	 * index to its port and IP; hdr.n_local_addrs is the count).
+	 */
+	uint16_t local_addr;
 	uint16_t flags;            /**< VG_DPAPI_LEG_F_* */
 	uint16_t media_timeout_s;  /**< 0 = [media] timeout_s */
 	uint32_t clock_rate;       /**< RTP clock (Hz) for jitter; 0 = 8000 */
 	uint32_t out_ssrc;         /**< REWRITE_SSRC: SSRC sent; 0 = the
 					first SSRC received */
 	uint8_t n_pt_map;          /**< 0 = payload types pass unchanged */
-	uint8_t rsvd0[3];
+	uint8_t latching;          /**< enum vg_dpapi_latching */
+	uint8_t rsvd0[2];
 	struct vg_dpapi_pt_map pt_map[VG_DPAPI_PT_MAP_MAX];
 	/* Reserved for media processing (transcoding, SRTP): must be 0. */
 	uint8_t codec;             /**< enum vg_cfg_codec + 1; 0 = relay */
@@ -168,6 +176,9 @@ struct vg_dpapi_leg {
 	uint32_t rsvd2[3];
 };
 static_assert(sizeof(struct vg_dpapi_leg) == 64, "vg_dpapi_leg ABI");
+static_assert(offsetof(struct vg_dpapi_leg, local_addr) == 14 &&
+	offsetof(struct vg_dpapi_leg, latching) == 29 &&
+	offsetof(struct vg_dpapi_leg, pt_map) == 32, "vg_dpapi_leg ABI");
 
 /** A command, CP -> DP. Owner: the sending client. */
 struct vg_dpapi_cmd {
@@ -280,7 +291,8 @@ static_assert(sizeof(struct vg_dpapi_event) == 32, "vg_dpapi_event ABI");
 	X(NO_DEST, "peer leg has no destination") \
 	X(NO_EXCEPTION, "exception path disabled") \
 	X(TX_FULL, "transmit queue full") \
-	X(NO_NEIGH, "next hop MAC not resolved yet (ARP sent)")
+	X(NO_NEIGH, "next hop MAC not resolved yet (ARP sent)") \
+	X(NOT_MEDIA, "not media, to a media-only address")
 
 enum vg_drop_reason {
 #define VG_DROP_ENUM(name, text) VG_DROP_##name,

@@ -258,7 +258,8 @@ DpHarness::start(const std::string &dp_bin, const std::string &dir,
 		  << sides[s].veth_dp << ",tx_pcap=" << sides[s].out_pcap
 		  << "\"\naddress = \"" << ips[s] << "/24\"\nqueues = 1\n"
 		  << (s == 0 ? "exception = \"tap\"\nexception_iface = \"" +
-			  tap + "\"\n" : "exception = \"none\"\n");
+			  tap + "\"\n" : "exception = \"none\"\n"
+			  "media_range = \"198.51.100.128/28\"\n");
 	c << "[media]\nport_min = 20000\nport_max = 29999\ntimeout_s = 3\n"
 	  << "[limits]\nmax_calls = " << max_sessions << "\n";
 	c.close();

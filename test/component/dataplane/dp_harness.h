@@ -33,6 +33,11 @@ struct Side {
 	size_t read = 0;      /**< frames of out_pcap already returned */
 };
 
+/** Side b's media_range: media addresses 2..17 (after a's and b's own
+ * addresses), 198.51.100.128/28. */
+constexpr uint16_t kRangeIndex = 2;
+constexpr const char *kRangeFirst = "198.51.100.128";
+
 class DpHarness {
 public:
 	/** Build the namespace and veths, start voxgate-dp, attach.

@@ -87,7 +87,7 @@ protected:
 			cmd.legs[s].remote_ip = dp.sides[s].peer_ip;
 			cmd.legs[s].remote_port = s == 0 ? 4000 : 5000;
 			cmd.legs[s].local_port = s == 0 ? pa : pb;
-			cmd.legs[s].local_addr = (uint8_t)s;
+			cmd.legs[s].local_addr = (uint16_t)s;
 			cmd.legs[s].latching = latching;
 		}
 		EXPECT_EQ(0, vg_dpapi_request(dp.client, &cmd, &rep, 1000000));
@@ -204,6 +204,64 @@ TEST_F(DpRelay, RtpAndRtcpAreRelayedWithRewrittenHeaders)
 	EXPECT_EQ(0, delete_session(id));
 }
 
+TEST_F(DpRelay, LegOnAMediaRangeAddressIsAnsweredAndRelayed)
+{
+	Side &a = dp.sides[0], &b = dp.sides[1];
+	const uint32_t ours = htonl(ntohl(ip4(kRangeFirst)) + 5);
+	struct vg_dpapi_cmd cmd;
+	struct vg_dpapi_reply rep;
+
+	EXPECT_EQ(18u, vg_dpapi_header(dp.client)->n_local_addrs);
+	/* ARP and ping for the range address, on side b only */
+	dp.inject(1, arp_request(b.peer_mac, b.peer_ip, ours));
+	auto out = dp.sent(1, 1);
+	ASSERT_EQ(1u, out.size());
+	ASSERT_GE(out[0].size(), 42u);
+	EXPECT_EQ(2, out[0][21]) << "ARP reply";
+	EXPECT_EQ(0, memcmp(&out[0][28], &ours, 4)) << "answered as asked";
+	dp.inject(1, icmp_echo(b.our_mac, b.peer_mac, b.peer_ip, ours, 9, 1));
+	out = dp.sent(1, 1);
+	ASSERT_EQ(1u, out.size());
+	ASSERT_GE(out[0].size(), 34u);
+	EXPECT_EQ(0, out[0][34]) << "ICMP echo reply";
+	EXPECT_EQ(0, memcmp(&out[0][26], &ours, 4));
+
+	memset(&cmd, 0, sizeof(cmd));
+	cmd.type = VG_CMD_SESS_CREATE;
+	for (int s = 0; s < 2; s++) {
+		cmd.legs[s].remote_ip = dp.sides[s].peer_ip;
+		cmd.legs[s].remote_port = s == 0 ? 4000 : 5000;
+		cmd.legs[s].local_port = s == 0 ? 21000 : 21100;
+		cmd.legs[s].latching = VG_DPAPI_LATCH_STRICT;
+	}
+	cmd.legs[1].local_addr = kRangeIndex + 5;
+	ASSERT_EQ(0, vg_dpapi_request(dp.client, &cmd, &rep, 1000000));
+	ASSERT_EQ(0, rep.status);
+
+	dp.inject(0, rtp_in(0, a.peer_ip, 4000, 21000, 1));
+	out = dp.sent(1, 1);
+	ASSERT_EQ(1u, out.size());
+	Udp u = parse_udp(out[0]);
+	ASSERT_TRUE(u.ok);
+	EXPECT_TRUE(u.csum_ok);
+	EXPECT_EQ(ours, u.sip) << "sent from the range address";
+	EXPECT_EQ(b.peer_ip, u.dip);
+	EXPECT_EQ(21100, u.sport);
+
+	/* b answers to the range address and reaches a */
+	dp.inject(1, udp_frame(b.our_mac, b.peer_mac, b.peer_ip, 5000, ours,
+		21100, rtp(0, 9, 900, 0x99, 160, 0x66)));
+	out = dp.sent(0, 1);
+	ASSERT_EQ(1u, out.size());
+	u = parse_udp(out[0]);
+	EXPECT_TRUE(u.csum_ok);
+	EXPECT_EQ(a.ip, u.sip);
+	EXPECT_EQ(a.peer_ip, u.dip);
+	EXPECT_EQ(21000, u.sport);
+	EXPECT_EQ(4000, u.dport);
+	EXPECT_EQ(0, delete_session(rep.sess_id));
+}
+
 TEST_F(DpRelay, SpoofedSourceAfterLatchingNeverReachesThePeer)
 {
 	uint32_t id = make_session(20200, 20300);
@@ -296,7 +354,7 @@ TEST_F(DpRelay, DeletedSessionStopsRelayingAndChurnLeaksNothing)
 			cmd.legs[s].remote_ip = dp.sides[s].peer_ip;
 			cmd.legs[s].remote_port = 4000;
 			cmd.legs[s].local_port = (uint16_t)(22000 + made * 2);
-			cmd.legs[s].local_addr = (uint8_t)s;
+			cmd.legs[s].local_addr = (uint16_t)s;
 		}
 		ASSERT_EQ(0, vg_dpapi_request(dp.client, &cmd, &rep, 1000000));
 		if (rep.status != 0)
@@ -408,7 +466,8 @@ TEST_F(DpRelay, ClientOfAnotherAbiVersionIsRefused)
 {
 	const char *probe = getenv("VG_ABI_PROBE");
 	ASSERT_NE(nullptr, probe);
-	std::string cmd = std::string(probe) + " " + dp.prefix + " 2>&1";
+	std::string cmd = "timeout 60 " + std::string(probe) + " " +
+		dp.prefix + " 2>&1";
 	FILE *p = popen(cmd.c_str(), "r");
 	ASSERT_NE(nullptr, p);
 	char buf[512] = "";

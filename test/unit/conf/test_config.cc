@@ -896,6 +896,62 @@ TEST(ConfigRules, PortSubnetsDoNotOverlap)
 	EXPECT_EQ(ok.rc, 0) << ::testing::PrintToString(ok.errors());
 }
 
+TEST(ConfigRules, MediaRangeAddsMediaAddressesAfterThePortsOwn)
+{
+	Load l(port("a", "x", "192.0.2.1/24") +
+		"media_range = \"198.51.100.128/28\"\n" +
+		port("b", "y", "10.0.0.1/24"));
+	struct in_addr ip;
+	uint16_t p;
+
+	ASSERT_EQ(l.rc, 0) << ::testing::PrintToString(l.errors());
+	EXPECT_EQ(l.cfg.ports[0].media_range.prefix, 28);
+	EXPECT_EQ(l.cfg.ports[1].media_range.addr.family, 0);
+	ASSERT_EQ(vg_cfg_media_addr_count(&l.cfg), 18u);
+	ASSERT_EQ(vg_cfg_media_addr(&l.cfg, 0, &p, &ip), 0);
+	EXPECT_EQ(p, 0);
+	EXPECT_EQ(ip.s_addr, inet_addr("192.0.2.1"));
+	ASSERT_EQ(vg_cfg_media_addr(&l.cfg, 1, &p, &ip), 0);
+	EXPECT_EQ(ip.s_addr, inet_addr("198.51.100.128"));
+	ASSERT_EQ(vg_cfg_media_addr(&l.cfg, 16, &p, &ip), 0);
+	EXPECT_EQ(p, 0);
+	EXPECT_EQ(ip.s_addr, inet_addr("198.51.100.143"));
+	ASSERT_EQ(vg_cfg_media_addr(&l.cfg, 17, &p, &ip), 0);
+	EXPECT_EQ(p, 1);
+	EXPECT_EQ(ip.s_addr, inet_addr("10.0.0.1"));
+	EXPECT_EQ(vg_cfg_media_addr(&l.cfg, 18, &p, &ip), -ENOENT);
+}
+
+TEST(ConfigRules, MediaRangeMustBeASmallIPv4NetworkOfItsOwn)
+{
+	EXPECT_EQ(errors_of(port("a", "x", "192.0.2.1/24") +
+			"media_range = \"198.51.100.0/21\"\n"),
+		Errs{"5:15: port 'a': media_range 198.51.100.0/21 holds more "
+		     "than 1024 addresses (use a prefix of /22 or longer)"});
+	EXPECT_EQ(errors_of(port("a", "x", "192.0.2.1/24") +
+			"media_range = \"198.51.100.130/28\"\n"),
+		Errs{"5:15: port 'a': media_range 198.51.100.130/28 has host "
+		     "bits set (did you mean 198.51.100.128/28?)"});
+	EXPECT_EQ(errors_of(port("a", "x", "192.0.2.1/24") +
+			"media_range = \"2001:db8::/120\"\n"),
+		Errs{"5:15: port 'a': media_range 2001:db8::/120: media ranges "
+		     "are IPv4, on a port with an IPv4 address"});
+	EXPECT_EQ(errors_of(port("a", "x", "192.0.2.1/24") +
+			"media_range = \"198.51.100.128\"\n"),
+		Errs{"5:15: media_range = \"198.51.100.128\" needs a prefix "
+		     "length (address/prefix)"});
+	EXPECT_EQ(errors_of(port("a", "x", "192.0.2.1/24") +
+			"media_range = \"192.0.2.0/28\"\n"),
+		Errs{"5:15: port 'a': media_range 192.0.2.0/28 contains the "
+		     "address of port 'a' (192.0.2.1)"});
+	EXPECT_EQ(errors_of(port("a", "x", "192.0.2.1/24") +
+			"media_range = \"198.51.100.0/24\"\n" +
+			port("b", "y", "10.0.0.1/24") +
+			"media_range = \"198.51.100.64/26\"\n"),
+		Errs{"10:15: port 'b': media_range 198.51.100.64/26 overlaps "
+		     "the media_range of port 'a' (198.51.100.0/24)"});
+}
+
 TEST(ConfigRules, UniqueUserNames)
 {
 	EXPECT_EQ(errors_of("[[user]]\nname = \"u\"\npassword = \"x\"\n"

@@ -34,6 +34,10 @@ protected:
 	test_config tc;
 	struct vg_sess_table *t = nullptr;
 	struct vg_local_addr addrs[2];
+	/* media addresses: 0 = 10.0.0.1 (port 0), 1 = 10.0.1.1 (port 1),
+	 * 2..17 = port 1's media_range 198.51.100.128/28 */
+	struct vg_media_addr maddrs[18];
+	const uint32_t range_first = 0xc6336480u; /* 198.51.100.128 */
 	struct vg_dpapi_lcore_counters lc;
 	struct vg_burst b;
 	struct vg_dpapi_leg legs[2];
@@ -50,6 +54,9 @@ protected:
 		VG_NEED_EAL();
 		ASSERT_NE(pool(), nullptr) << rte_strerror(rte_errno);
 		pool_avail = rte_mempool_avail_count(pool());
+		tc.ports[1].media_range.addr.family = AF_INET;
+		tc.ports[1].media_range.addr.u.v4.s_addr = htonl(range_first);
+		tc.ports[1].media_range.prefix = 28;
 		t = vg_sess_table_create(&tc.cfg, nullptr, 1);
 		ASSERT_NE(t, nullptr);
 		ASSERT_EQ(rte_rcu_qsbr_thread_register(t->qsbr, 0), 0);
@@ -63,11 +70,22 @@ protected:
 			addrs[i].media_port_min = 20000;
 			addrs[i].media_port_max = 20099;
 			addrs[i].exception = true;
+			addrs[i].media_base = (uint16_t)i;
+			maddrs[i].ip = addrs[i].ip;
+			maddrs[i].port = (uint16_t)i;
+		}
+		addrs[1].range_first = range_first;
+		addrs[1].range_n = 16;
+		for (unsigned int k = 0; k < 16; k++) {
+			maddrs[2 + k].ip = htonl(range_first + k);
+			maddrs[2 + k].port = 1;
 		}
 		std::memset(&lc, 0, sizeof(lc));
 		std::memset(&b, 0, sizeof(b));
 		b.addrs = addrs;
 		b.n_addrs = 2;
+		b.maddrs = maddrs;
+		b.n_maddrs = 18;
 		b.tbl = t;
 		b.lc = &lc;
 		b.tsc_hz = 8000; /* one TSC tick = one RTP unit at 8 kHz */
@@ -157,17 +175,19 @@ protected:
 		b.n_exc = 0;
 	}
 
-	/* A UDP packet from (ip, port) to our address `to` and port. */
+	/* A UDP packet from (ip, port) to our port `to` and UDP port, at
+	 * the port's own address or dst_ip when given. */
 	struct rte_mbuf *
 	from(uint32_t ip, uint16_t sport, uint16_t dport,
-		std::vector<uint8_t> payload, unsigned int to = 0)
+		std::vector<uint8_t> payload, unsigned int to = 0,
+		uint32_t dst_ip = 0)
 	{
 		udp_spec s;
 
 		s.eth_src = peer_mac;
 		s.eth_dst = addrs[to].mac;
 		s.src_ip = ip;
-		s.dst_ip = addrs[to].ip;
+		s.dst_ip = dst_ip ? dst_ip : addrs[to].ip;
 		s.sport = sport;
 		s.dport = dport;
 		s.payload = payload;

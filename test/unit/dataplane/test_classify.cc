@@ -220,3 +220,68 @@ TEST_F(Pipeline, EthernetPaddingIsTrimmed)
 	ASSERT_EQ(out.size(), len);
 	EXPECT_TRUE(udp_csum_ok(&out[L3]));
 }
+
+/* Port 1's media_range 198.51.100.128/28: media-only addresses. */
+
+TEST_F(Pipeline, ArpForAMediaRangeAddressIsAnsweredAsThatAddress)
+{
+	auto req = arp_request(peer_mac, ip4(10, 0, 1, 9),
+		ip4(198, 51, 100, 133));
+	auto out = one(raw_pkt(req), 1000, 1);
+
+	ASSERT_EQ(out.size(), req.size());
+	EXPECT_EQ(b.tx_addr[0], 1);
+	EXPECT_EQ(be16_at(out, 14 + 6), RTE_ARP_OP_REPLY);
+	EXPECT_EQ(std::memcmp(&out[22], &addrs[1].mac, 6), 0); /* sha */
+	EXPECT_EQ(ip_at(out, 28), ip4(198, 51, 100, 133));     /* sip */
+	EXPECT_EQ(ip_at(out, 38), ip4(10, 0, 1, 9));           /* tip */
+
+	/* the ends of the range and just past them */
+	EXPECT_FALSE(one(raw_pkt(arp_request(peer_mac, ip4(10, 0, 1, 9),
+		ip4(198, 51, 100, 143))), 1000, 1).empty());
+	EXPECT_TRUE(one(raw_pkt(arp_request(peer_mac, ip4(10, 0, 1, 9),
+		ip4(198, 51, 100, 144))), 1000, 1).empty());
+	EXPECT_TRUE(one(raw_pkt(arp_request(peer_mac, ip4(10, 0, 1, 9),
+		ip4(198, 51, 100, 127))), 1000, 1).empty());
+	/* a range belongs to its port only */
+	EXPECT_TRUE(one(raw_pkt(arp_request(peer_mac, ip4(10, 0, 0, 9),
+		ip4(198, 51, 100, 133))), 1000, 0).empty());
+	EXPECT_EQ(drops(VG_DROP_ARP_NOT_US), 3u);
+	EXPECT_EQ(lc.arp_replies, 2u);
+}
+
+TEST_F(Pipeline, IcmpEchoToAMediaRangeAddressIsAnswered)
+{
+	auto req = ipv4_frame(addrs[1].mac, ip4(10, 0, 1, 9),
+		ip4(198, 51, 100, 128), IPPROTO_ICMP, echo_request(16));
+	auto out = one(raw_pkt(req), 1000, 1);
+
+	ASSERT_EQ(out.size(), req.size());
+	EXPECT_EQ(ip_at(out, L3 + 12), ip4(198, 51, 100, 128));
+	EXPECT_EQ(ip_at(out, L3 + 16), ip4(10, 0, 1, 9));
+	EXPECT_TRUE(ipv4_csum_ok(&out[L3]));
+	EXPECT_EQ(out[L4], RTE_IP_ICMP_ECHO_REPLY);
+	EXPECT_EQ(lc.icmp_replies, 1u);
+}
+
+TEST_F(Pipeline, MediaRangeAddressClassifiesMediaToItsIndexAndDropsTheRest)
+{
+	static struct rte_mbuf *burst[2];
+
+	burst[0] = from(b_ip, 6000, 20010, rtp(0, 1, 0, 1), 1,
+		ip4(198, 51, 100, 135));
+	/* SIP to a media-only address: no kernel behind it */
+	burst[1] = from(b_ip, 6000, 5060, {1, 2, 3}, 1,
+		ip4(198, 51, 100, 135));
+	vg_burst_start(&b, burst, 2, 1000);
+	b.rx_addr = 1;
+	vg_stage_classify(&b);
+	EXPECT_EQ(b.verdict[0], VG_V_MEDIA);
+	EXPECT_EQ(b.maddr[0], 2 + 7);
+	EXPECT_EQ(b.verdict[1], VG_V_DROP);
+	EXPECT_EQ(b.reason[1], VG_DROP_NOT_MEDIA);
+	vg_stage_dispatch(&b);
+	EXPECT_EQ(drops(VG_DROP_NOT_MEDIA), 1u);
+	EXPECT_EQ(drops(VG_DROP_NO_SESSION), 1u);
+	EXPECT_EQ(b.n_exc, 0);
+}

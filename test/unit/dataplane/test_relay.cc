@@ -329,3 +329,82 @@ TEST_F(Relay, MixedBurstIsSplitByDestination)
 	EXPECT_EQ(b.n_events, 1);
 	release();
 }
+
+TEST_F(Relay, LegOnAMediaRangeAddressSendsAndReceivesThere)
+{
+	const uint32_t ours = ip4(198, 51, 100, 140); /* media address 14 */
+
+	legs[1].local_addr = 14;
+	start();
+	auto out = a_sends(rtp(0, 7, 1120, 0xa5a5a5a5));
+	ASSERT_FALSE(out.empty());
+	EXPECT_EQ(b.tx_addr[0], 1); /* out of the range's port */
+	EXPECT_EQ(std::memcmp(&out[6], &addrs[1].mac, 6), 0);
+	EXPECT_EQ(ip_at(out, L3 + 12), ours);
+	EXPECT_EQ(ip_at(out, L3 + 16), b_ip);
+	EXPECT_EQ(be16_at(out, L4), 20010);
+	EXPECT_TRUE(ipv4_csum_ok(&out[L3]));
+	EXPECT_TRUE(udp_csum_ok(&out[L3]));
+
+	/* B answers to that address; the same port at 10.0.1.1 is no leg */
+	out = one(from(b_ip, 6000, 20010, rtp(0, 100, 0, 0xb0b0b0b0), 1,
+		ours), 1000, 1);
+	ASSERT_FALSE(out.empty());
+	EXPECT_EQ(b.tx_addr[0], 0);
+	EXPECT_EQ(ip_at(out, L3 + 12), addrs[0].ip);
+	EXPECT_EQ(ip_at(out, L3 + 16), a_ip);
+	EXPECT_TRUE(b_sends(rtp(0, 101, 160, 0xb0b0b0b0)).empty());
+	EXPECT_EQ(drops(VG_DROP_NO_SESSION), 1u);
+}
+
+/* The UDP and IPv4 checksums are adjusted (RFC 1624), not recomputed:
+ * whatever the rewrite changes, the result must equal a full recompute. */
+TEST_F(Relay, IncrementalChecksumsEqualAFullRecompute)
+{
+	legs[0].flags = VG_DPAPI_LEG_F_REWRITE_SSRC;
+	legs[0].out_ssrc = 0x0badcafe;
+	legs[0].n_pt_map = 1;
+	legs[0].pt_map[0] = {0, 8};
+	start();
+	uint32_t x = 12345; /* a fixed LCG: the same bytes every run */
+	uint64_t now = 1000;
+
+	for (unsigned int n = 0; n < 200; n++, now += 160) {
+		std::vector<uint8_t> in = rtp(0, (uint16_t)(65500 + n),
+			0xfffff000u + 160u * n, n < 100 ? 0x1111 : 0x2222,
+			12 + n % 173, n % 7 == 0);
+		for (size_t k = 12; k < in.size(); k++) {
+			x = x * 1103515245u + 12345u;
+			in[k] = (uint8_t)(x >> 16);
+		}
+		auto out = a_sends(in, now);
+		ASSERT_FALSE(out.empty()) << "packet " << n;
+		ASSERT_TRUE(ipv4_csum_ok(&out[L3])) << "packet " << n;
+		ASSERT_TRUE(udp_csum_ok(&out[L3])) << "packet " << n;
+
+		/* bit for bit what a full computation gives */
+		uint16_t got_ip = (uint16_t)(out[L3 + 10] << 8 | out[L3 + 11]);
+		uint16_t got_udp = be16_at(out, L4 + 6);
+		auto *ip = reinterpret_cast<rte_ipv4_hdr *>(&out[L3]);
+		auto *udp = reinterpret_cast<rte_udp_hdr *>(&out[L4]);
+		ip->hdr_checksum = 0;
+		udp->dgram_cksum = 0;
+		uint16_t want_ip = rte_ipv4_cksum(ip);
+		uint16_t want_udp = rte_ipv4_udptcp_cksum(ip, udp);
+		EXPECT_EQ(got_ip, rte_be_to_cpu_16(want_ip)) << "packet " << n;
+		EXPECT_EQ(got_udp, rte_be_to_cpu_16(want_udp))
+			<< "packet " << n;
+	}
+}
+
+TEST_F(Relay, UdpChecksumZeroMeansNoneAndStaysZero)
+{
+	start();
+	struct rte_mbuf *m = from(a_ip, 4000, 20000, rtp(0, 1, 0, 1));
+	auto *udp = rte_pktmbuf_mtod_offset(m, struct rte_udp_hdr *, L4);
+	udp->dgram_cksum = 0;
+	auto out = one(m);
+	ASSERT_FALSE(out.empty());
+	EXPECT_EQ(be16_at(out, L4 + 6), 0);
+	EXPECT_TRUE(ipv4_csum_ok(&out[L3]));
+}
