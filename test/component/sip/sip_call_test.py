@@ -14,7 +14,6 @@ import argparse
 import json
 import os
 import re
-import shutil
 import signal
 import socket
 import subprocess
@@ -373,29 +372,7 @@ def main():
         return 0
     workdir = tempfile.mkdtemp(prefix="vg-call-%s-" % args.case)
     ctx = Context(args, workdir)
-    try:
-        CASES[args.case](ctx, tap)
-    except Exception as e:  # report, never leave a process behind
-        tap.ok(False, "case %s raised %s" % (args.case, type(e).__name__),
-               str(e))
-    finally:
-        for p in ctx.procs:
-            p.stop()
-        for plane in ctx.planes:
-            alive = plane.alive()
-            rc = plane.stop()
-            if alive and rc not in (0, None):
-                tap.ok(False, "voxgate-cp exit code %s on stop" % rc,
-                       plane.log_text()[-2000:])
-            if "AddressSanitizer" in plane.log_text() or \
-                    "runtime error" in plane.log_text():
-                tap.ok(False, "sanitizer report in the voxgate-cp log",
-                       plane.log_text()[-4000:])
-        if tap.failed or args.keep:
-            tap.note("work dir kept: " + workdir)
-        else:
-            shutil.rmtree(workdir, ignore_errors=True)
-    return tap.finish()
+    return sct.run_case(CASES, args, ctx, tap, workdir)
 
 
 if __name__ == "__main__":

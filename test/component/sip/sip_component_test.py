@@ -723,12 +723,21 @@ def main():
         return 0
     workdir = tempfile.mkdtemp(prefix="vg-sip-%s-" % args.case)
     ctx = Context(args, workdir)
+    return run_case(CASES, args, ctx, tap, workdir)
+
+
+def run_case(cases, args, ctx, tap, workdir):
+    """Run one case; stop every process it started (ctx.procs, then
+    ctx.planes), report unclean exits and sanitizer findings of
+    voxgate-cp, keep the work dir when something failed."""
     try:
-        CASES[args.case](ctx, tap)
+        cases[args.case](ctx, tap)
     except Exception as e:  # report, never leave a process behind
         tap.ok(False, "case %s raised %s" % (args.case, type(e).__name__),
                str(e))
     finally:
+        for p in getattr(ctx, "procs", []):
+            p.stop()
         for plane in ctx.planes:
             alive = plane.alive()
             rc = plane.stop()
