@@ -16,6 +16,12 @@
 
 static void call_finish(void *arg);
 
+static bool
+has_body(const struct sip_msg *msg)
+{
+	return msg != NULL && msg->mb != NULL && mbuf_get_left(msg->mb) > 0;
+}
+
 static void
 to_cfg_addr(const struct sa *sa, struct vg_cfg_addr *a)
 {
@@ -27,16 +33,6 @@ to_cfg_addr(const struct sa *sa, struct vg_cfg_addr *a)
 		sa_in6(sa, a->u.v6.s6_addr);
 }
 
-static void
-from_cfg_addr(const struct vg_cfg_addr *a, struct sa *sa)
-{
-	sa_init(sa, AF_UNSPEC);
-	if (a->family == AF_INET)
-		sa_set_in(sa, ntohl(a->u.v4.s_addr), 0);
-	else if (a->family == AF_INET6)
-		sa_set_in6(sa, a->u.v6.s6_addr, 0);
-}
-
 /* -------------------------------------------------------------------- */
 /* Ending a call                                                         */
 /* -------------------------------------------------------------------- */
@@ -46,8 +42,8 @@ from_cfg_addr(const struct vg_cfg_addr *a, struct sa *sa)
  * free that session under libre's feet (the handler may not be the last
  * thing libre does with it). Until then every handler ignores the call.
  */
-static void
-call_end(struct vg_call *call, enum vg_call_cause cause, uint16_t a_code,
+void
+vg_call_end(struct vg_call *call, enum vg_call_cause cause, uint16_t a_code,
 		const char *a_reason)
 {
 	if (call->ending)
@@ -66,11 +62,13 @@ call_release(struct vg_call *call)
 	struct vg_b2bua *b2b = call->b2b;
 
 	tmr_cancel(&call->tmr_end);
+	vg_call_timer_stop(call);
 	if (call->end_ms == 0)
 		call->end_ms = vg_sip_wallclock_ms();
 	/* A before answer: its final response (the 2xx path needs none) */
 	if (call->a_code != 0 && call->a == NULL && call->invite != NULL)
-		(void)sip_treplyf(NULL, NULL, b2b->srv->sip, call->invite,
+		(void)sip_treplyf(NULL, NULL, b2b->srv->ep[call->ep_a].sip,
+				call->invite,
 				false, call->a_code, call->a_reason,
 				"Content-Length: 0\r\n\r\n");
 	else if (call->a_code != 0 && call->a != NULL && !call->answered)
@@ -80,6 +78,16 @@ call_release(struct vg_call *call)
 	 * session the peer has not ended */
 	call->b = mem_deref(call->b);
 	call->a = mem_deref(call->a);
+	if (call->keep_media) {
+		vg_sip_log(VG_LOG_INFO,
+				"call %llu: media session %u left to the data"
+				" plane",
+				(unsigned long long)call->id, call->sess_id);
+		hash_unlink(&call->he);
+		call->has_sess = false;
+	} else {
+		vg_call_media_release(call);
+	}
 	if (call->port_a != 0)
 		(void)vg_media_ports_release(b2b->ports, call->port_a);
 	if (call->port_b != 0)
@@ -107,27 +115,185 @@ call_finish(void *arg)
 /* Side A (the caller)                                                   */
 /* -------------------------------------------------------------------- */
 
+static bool
+same_media(const struct vg_sdp_info *x, const struct vg_sdp_info *y)
+{
+	return x->remote_ip == y->remote_ip &&
+			x->remote_port == y->remote_port && x->dir == y->dir &&
+			strcmp(x->codecs, y->codecs) == 0;
+}
+
+/* The next line of an SDP body from *pos ("" at the end). */
+static struct pl
+sdp_line(const struct mbuf *mb, size_t *pos)
+{
+	struct pl l = PL_INIT;
+	size_t i = *pos;
+
+	l.p = (const char *)mb->buf + i;
+	while (i < mb->end && mb->buf[i] != '\n')
+		i++;
+	l.l = i - *pos;
+	*pos = i < mb->end ? i + 1 : i;
+	return l;
+}
+
+/* Two SDP bodies of ours alike but for their o= line (a refresh). */
+static bool
+sdp_same(const struct mbuf *a, const struct mbuf *b)
+{
+	size_t pa = 0, pb = 0;
+
+	if (a == NULL || b == NULL)
+		return false;
+	for (;;) {
+		struct pl la = sdp_line(a, &pa), lb = sdp_line(b, &pb);
+
+		if (la.l >= 2 && la.p[0] == 'o' && la.p[1] == '=' &&
+				lb.l >= 2 && lb.p[0] == 'o' && lb.p[1] == '=')
+			continue;
+		if (pl_cmp(&la, &lb) != 0)
+			return false;
+		if (la.l == 0 && pa >= a->end && pb >= b->end)
+			return true;
+	}
+}
+
+/*
+ * A re-offer from one side (hold, resume, a new address) is answered at
+ * once by the appliance (libre answers a re-INVITE from the offer handler)
+ * with its own media toward that side, in the direction the offer asks
+ * for; the offer itself goes on to the other side as a re-INVITE of ours
+ * (libre queues it when a transaction of that dialog is still open), and
+ * the data-plane session follows both.
+ */
+static int
+reoffer(struct vg_call *call, const struct sip_msg *msg, bool from_a,
+		struct mbuf **descp)
+{
+	struct vg_sdp_info info;
+	struct mbuf *to_other = NULL, *answer = NULL;
+	struct mbuf *ours = from_a ? call->sdp_a : call->sdp_b;
+	int rc, err;
+
+	if (call->ending || ours == NULL)
+		return EPROTO;
+	if (!has_body(msg)) {
+		/* an offerless re-INVITE: our offer, their answer in the ACK */
+		ours->pos = 0;
+		*descp = mem_ref(ours);
+		return 0;
+	}
+	rc = vg_sdp_rewrite(&to_other, msg->mb,
+			from_a ? &call->media_b : &call->media_a,
+			from_a ? call->port_b : call->port_a,
+			&call->b2b->cfg->media, &info);
+	if (rc != 0) {
+		vg_sip_log(VG_LOG_INFO, "call %llu: re-offer of %s unusable: %s",
+				(unsigned long long)call->id,
+				from_a ? "A" : "B", strerror(-rc));
+		return rc == -ENOMEM ? ENOMEM : EPROTO; /* libre: 488/500 */
+	}
+	rc = vg_sdp_rewrite_dir(&answer, ours,
+			from_a ? &call->media_a : &call->media_b,
+			from_a ? call->port_a : call->port_b,
+			&call->b2b->cfg->media, vg_sdp_answer_dir(info.dir),
+			NULL);
+	if (rc != 0) {
+		mem_deref(to_other);
+		return rc == -ENOMEM ? ENOMEM : EPROTO;
+	}
+	/* a re-INVITE is a session refresh too (RFC 4028) */
+	vg_call_timer_start(call, from_a ? 0 : 1);
+	answer->pos = 0;
+	*descp = answer;
+	if (sdp_same(to_other, from_a ? call->sdp_b : call->sdp_a)) {
+		/* nothing changed (a refresh): the other side keeps its own */
+		mem_deref(to_other);
+		return 0;
+	}
+	if (from_a)
+		call->remote_a = info;
+	else
+		call->remote_b = info;
+	rc = vg_call_media_sync(call);
+	if (rc != 0)
+		vg_sip_log(VG_LOG_WARNING,
+				"call %llu: media update after re-offer: %s",
+				(unsigned long long)call->id, strerror(-rc));
+	/* what the other side hears from now on */
+	if (from_a) {
+		mem_deref(call->sdp_b);
+		call->sdp_b = to_other;
+	} else {
+		mem_deref(call->sdp_a);
+		call->sdp_a = to_other;
+	}
+	to_other->pos = 0;
+	err = sipsess_modify(from_a ? call->b : call->a, to_other);
+	if (err != 0)
+		vg_sip_log(VG_LOG_WARNING, "call %llu: re-INVITE to %s: %m",
+				(unsigned long long)call->id,
+				from_a ? "B" : "A", err);
+	vg_sip_log(VG_LOG_INFO, "call %llu: re-offer from %s (%s) relayed",
+			(unsigned long long)call->id, from_a ? "A" : "B",
+			info.dir == VG_SDP_SENDRECV ? "sendrecv"
+			: info.dir == VG_SDP_SENDONLY ? "sendonly"
+			: info.dir == VG_SDP_RECVONLY ? "recvonly"
+						      : "inactive");
+	return 0;
+}
+
+/* The answer of one side to a re-INVITE of ours: media follows it. */
+static int
+reanswer(struct vg_call *call, const struct sip_msg *msg, bool from_a)
+{
+	struct vg_sdp_info info;
+	struct mbuf *tmp = NULL;
+	int rc;
+
+	if (call->ending || !has_body(msg))
+		return 0;
+	rc = vg_sdp_rewrite(&tmp, msg->mb,
+			from_a ? &call->media_b : &call->media_a,
+			from_a ? call->port_b : call->port_a,
+			&call->b2b->cfg->media, &info);
+	mem_deref(tmp);
+	if (rc != 0) {
+		vg_sip_log(VG_LOG_INFO,
+				"call %llu: answer of %s unusable: %s",
+				(unsigned long long)call->id,
+				from_a ? "A" : "B", strerror(-rc));
+		return 0;
+	}
+	/* an answer to a refresh changes nothing: keep what the data plane
+	 * latched */
+	if (same_media(&info, from_a ? &call->remote_a : &call->remote_b))
+		return 0;
+	if (from_a)
+		call->remote_a = info;
+	else
+		call->remote_b = info;
+	rc = vg_call_media_sync(call);
+	if (rc != 0)
+		vg_sip_log(VG_LOG_WARNING, "call %llu: media update: %s",
+				(unsigned long long)call->id, strerror(-rc));
+	return 0;
+}
+
 static int
 a_offer(struct mbuf **descp, const struct sip_msg *msg, void *arg)
 {
-	struct vg_call *call = arg;
-
-	(void)msg;
-	/* A re-INVITE from A is answered here with the media we already
-	 * offer A: the appliance's address and port do not change. */
-	if (call->ending || call->sdp_a == NULL)
-		return EPROTO;
-	call->sdp_a->pos = 0;
-	*descp = mem_ref(call->sdp_a);
-	return 0;
+	return reoffer(arg, msg, true, descp);
 }
 
 static int
 a_answer(const struct sip_msg *msg, void *arg)
 {
-	(void)msg;
-	(void)arg;
-	return 0;
+	struct vg_call *call = arg;
+
+	/* A's answer in the ACK of an offerless re-INVITE, or to ours */
+	return call->answered ? reanswer(call, msg, true) : 0;
 }
 
 static void
@@ -136,8 +302,10 @@ a_estab(const struct sip_msg *msg, void *arg)
 	struct vg_call *call = arg;
 
 	(void)msg;
-	if (!call->ending)
-		call->confirmed = true;
+	if (call->ending)
+		return;
+	call->confirmed = true;
+	vg_call_timer_start(call, 0);
 }
 
 static void
@@ -151,11 +319,11 @@ a_close(int err, const struct sip_msg *msg, void *arg)
 	/* libre ends a session with ECONNRESET for the peer's BYE, and for
 	 * a CANCEL (before the answer) */
 	if (!call->answered && err == ECONNRESET)
-		call_end(call, VG_CAUSE_CANCELLED, 0, NULL);
+		vg_call_end(call, VG_CAUSE_CANCELLED, 0, NULL);
 	else if (err == 0 || err == ECONNRESET)
-		call_end(call, VG_CAUSE_NORMAL_A, 0, NULL);
+		vg_call_end(call, VG_CAUSE_NORMAL_A, 0, NULL);
 	else
-		call_end(call, VG_CAUSE_ERROR, 0, NULL);
+		vg_call_end(call, VG_CAUSE_ERROR, 0, NULL);
 }
 
 /* Accept A (first provisional or the answer from B). */
@@ -167,10 +335,12 @@ a_accept(struct vg_call *call, uint16_t scode, const char *reason,
 
 	if (desc != NULL)
 		desc->pos = 0;
-	err = sipsess_accept(&call->a, call->b2b->sock, call->invite, scode,
+	err = sipsess_accept(&call->a, call->b2b->ep[call->ep_a].sock,
+			call->invite, scode,
 			reason, VG_B2B_CUSER, "application/sdp", desc, NULL,
 			NULL, false, a_offer, a_answer, a_estab, NULL, NULL,
-			a_close, call, "Allow: %s\r\n", VG_SIP_ALLOW);
+			a_close, call, "Allow: %s\r\n%s", VG_SIP_ALLOW,
+			scode >= 200 ? call->se_hdr_a : "");
 	if (err != 0)
 		return err;
 	/* the server transaction now exists and absorbs retransmissions */
@@ -182,12 +352,6 @@ a_accept(struct vg_call *call, uint16_t scode, const char *reason,
 /* Side B (the destination)                                              */
 /* -------------------------------------------------------------------- */
 
-static bool
-has_body(const struct sip_msg *msg)
-{
-	return msg != NULL && msg->mb != NULL && mbuf_get_left(msg->mb) > 0;
-}
-
 /* B's SDP rebuilt for A into call->sdp_a. */
 static int
 sdp_for_a(struct vg_call *call, const struct sip_msg *msg)
@@ -196,36 +360,37 @@ sdp_for_a(struct vg_call *call, const struct sip_msg *msg)
 	struct mbuf *mb = NULL;
 	int rc;
 
-	rc = vg_sdp_rewrite(&mb, msg->mb, &call->media_addr, call->port_a,
+	rc = vg_sdp_rewrite(&mb, msg->mb, &call->media_a, call->port_a,
 			&call->b2b->cfg->media, &info);
 	if (rc != 0)
 		return rc;
 	mem_deref(call->sdp_a);
 	call->sdp_a = mb;
+	if (call->has_sess && same_media(&info, &call->remote_b))
+		return 0; /* the 200 repeats the 183's SDP */
 	call->remote_b = info;
-	return 0;
+	/* the media session: at the first SDP of B, early media included */
+	rc = vg_call_media_sync(call);
+	if (rc != 0)
+		vg_sip_log(VG_LOG_WARNING, "call %llu: media session: %s",
+				(unsigned long long)call->id, strerror(-rc));
+	return rc;
 }
 
 static int
 b_offer(struct mbuf **descp, const struct sip_msg *msg, void *arg)
 {
-	struct vg_call *call = arg;
-
-	(void)msg;
-	if (call->ending || call->sdp_b == NULL)
-		return EPROTO;
-	call->sdp_b->pos = 0;
-	*descp = mem_ref(call->sdp_b);
-	return 0;
+	return reoffer(arg, msg, false, descp);
 }
 
 static int
 b_answer(const struct sip_msg *msg, void *arg)
 {
-	/* bodies of B's responses are read in b_progress / b_estab */
-	(void)msg;
-	(void)arg;
-	return 0;
+	struct vg_call *call = arg;
+
+	/* the first answer is read in b_progress / b_estab; later ones
+	 * answer a re-INVITE we relayed from A */
+	return call->answered ? reanswer(call, msg, false) : 0;
 }
 
 static void
@@ -261,7 +426,7 @@ b_progress(const struct sip_msg *msg, void *arg)
 	if (err != 0) {
 		vg_sip_log(VG_LOG_WARNING, "call %llu: relaying %u to A: %m",
 				(unsigned long long)call->id, msg->scode, err);
-		call_end(call, VG_CAUSE_ERROR, 500, "Server Internal Error");
+		vg_call_end(call, VG_CAUSE_ERROR, 500, "Server Internal Error");
 	}
 }
 
@@ -281,22 +446,25 @@ b_estab(const struct sip_msg *msg, void *arg)
 	if (rc != 0) {
 		vg_sip_log(VG_LOG_NOTICE, "call %llu: B's answer unusable: %s",
 				(unsigned long long)call->id, strerror(-rc));
-		call_end(call, VG_CAUSE_MEDIA, 488, "Not Acceptable Here");
+		vg_call_end(call, VG_CAUSE_MEDIA, 488, "Not Acceptable Here");
 		return;
 	}
 	call->answered = true;
 	call->answer_ms = vg_sip_wallclock_ms();
+	vg_call_timer_b_answer(call, msg);
+	vg_call_timer_start(call, 1);
 	if (call->a == NULL)
 		err = a_accept(call, 200, "OK", call->sdp_a);
 	else {
 		call->sdp_a->pos = 0;
 		err = sipsess_answer(call->a, 200, "OK", call->sdp_a,
-				"Allow: %s\r\n", VG_SIP_ALLOW);
+				"Allow: %s\r\n%s", VG_SIP_ALLOW,
+				call->se_hdr_a);
 	}
 	if (err != 0) {
 		vg_sip_log(VG_LOG_WARNING, "call %llu: 200 to A: %m",
 				(unsigned long long)call->id, err);
-		call_end(call, VG_CAUSE_ERROR, 0, NULL);
+		vg_call_end(call, VG_CAUSE_ERROR, 0, NULL);
 		return;
 	}
 	vg_sip_log(VG_LOG_INFO, "call %llu %s -> %s answered (%s)",
@@ -315,7 +483,7 @@ b_close(int err, const struct sip_msg *msg, void *arg)
 	if (call->ending)
 		return;
 	if (call->answered) {
-		call_end(call,
+		vg_call_end(call,
 				err == 0 || err == ECONNRESET
 						? VG_CAUSE_NORMAL_B
 						: VG_CAUSE_ERROR,
@@ -326,7 +494,7 @@ b_close(int err, const struct sip_msg *msg, void *arg)
 	code = vg_b2bua_map_failure(call->b_scode, err, &reason, &cause);
 	vg_sip_log(VG_LOG_INFO, "call %llu: B failed (%u, %m): %u to A",
 			(unsigned long long)call->id, call->b_scode, err, code);
-	call_end(call, cause, code, reason);
+	vg_call_end(call, cause, code, reason);
 }
 
 /* -------------------------------------------------------------------- */
@@ -376,7 +544,7 @@ overloaded(struct vg_b2bua *b2b, const struct sip_msg *msg)
 			"INVITE from %J: 503 (%u calls, %u this"
 			" second)",
 			&msg->src, b2b->n_calls, b2b->cps_count);
-	err = sip_treplyf(NULL, NULL, b2b->srv->sip, msg, false, 503,
+	err = sip_treplyf(NULL, NULL, vg_sip_of(b2b->srv, msg), msg, false, 503,
 			"Service Unavailable",
 			"Retry-After: %u\r\nContent-Length: 0\r\n\r\n",
 			lim->retry_after_s);
@@ -453,32 +621,22 @@ route_call(struct vg_b2bua *b2b, const struct sip_msg *msg,
 	return true;
 }
 
-/* The appliance's media address toward both sides. */
-static void
-media_address(const struct vg_b2bua *b2b, const struct sip_msg *msg,
-		struct sa *sa)
-{
-	if (b2b->cfg->n_ports > 0)
-		from_cfg_addr(&b2b->cfg->ports[0].address.addr, sa);
-	else {
-		/* SIP only: the address the INVITE reached */
-		*sa = msg->dst;
-		sa_set_port(sa, 0);
-	}
-}
-
 static int
 call_connect(struct vg_call *call, const char *uri, const char *from_uri)
 {
 	struct vg_b2bua *b2b = call->b2b;
+	char se_hdrs[128];
 	int err;
 
+	if (vg_call_timer_b_headers(call, se_hdrs, sizeof(se_hdrs)) != 0)
+		se_hdrs[0] = '\0';
 	call->sdp_b->pos = 0;
-	err = sipsess_connect(&call->b, b2b->sock, uri, NULL, from_uri,
+	err = sipsess_connect(&call->b, b2b->ep[call->ep_b].sock, uri, NULL,
+			from_uri,
 			VG_B2B_CUSER, NULL, 0, "application/sdp", call->sdp_b,
 			NULL, NULL, false, b_offer, b_answer, b_progress,
-			b_estab, NULL, NULL, b_close, call, "Allow: %s\r\n",
-			VG_SIP_ALLOW);
+			b_estab, NULL, NULL, b_close, call,
+			"Allow: %s\r\n%s", VG_SIP_ALLOW, se_hdrs);
 	if (err != 0)
 		return err;
 	(void)re_snprintf(call->callid_b, sizeof(call->callid_b), "%s",
@@ -496,6 +654,7 @@ on_invite(const struct sip_msg *msg, void *arg)
 	struct vg_sdp_info info;
 	char user[VG_AUTH_FIELD_MAX], uri[VG_REG_URI_MAX + 64];
 	char from_uri[VG_CFG_NAME_MAX + 80];
+	uint32_t min_se = 0;
 	int rc, err;
 
 	/* a retransmission before A was accepted: no transaction exists
@@ -503,22 +662,28 @@ on_invite(const struct sip_msg *msg, void *arg)
 	call = call_find(b2b, msg);
 	if (call != NULL) {
 		if (call->a == NULL && !call->ending)
-			(void)sip_reply(b2b->srv->sip, msg, 100, "Trying");
+			(void)sip_reply(vg_sip_of(b2b->srv, msg), msg, 100, "Trying");
 		return;
 	}
 	if (overloaded(b2b, msg))
 		return;
+	if (!vg_b2bua_media_ready(b2b)) {
+		vg_sip_log(VG_LOG_WARNING,
+				"INVITE from %J: 503, the data plane is %s",
+				&msg->src,
+				vg_dplink_state_name(vg_dplink_state(b2b->dp)));
+		(void)sip_treplyf(NULL, NULL, vg_sip_of(b2b->srv, msg), msg, false, 503,
+				"Service Unavailable (media)",
+				"Retry-After: %u\r\nContent-Length: 0\r\n\r\n",
+				b2b->cfg->limits.retry_after_s);
+		return;
+	}
 	to_cfg_addr(&msg->src, &src);
 	trunk = vg_route_trunk_by_source(b2b->cfg, &src);
 	if (trunk == NULL &&
 			!vg_sip_authenticate(b2b->srv, msg, "INVITE", true,
 					user, sizeof(user)))
 		return;
-	if (!has_body(msg)) {
-		/* an offer in the ACK (RFC 3261 §13.2.1) is not handled */
-		reply(b2b, msg, 488, "Not Acceptable Here (no SDP offer)");
-		return;
-	}
 	if (msg->callid.l >= VG_CALLID_MAX || msg->via.branch.l >= 128) {
 		reply(b2b, msg, 400, "Bad Request (Call-ID too long)");
 		return;
@@ -529,7 +694,25 @@ on_invite(const struct sip_msg *msg, void *arg)
 		return;
 	}
 	call->b2b = b2b;
+	call->ep_a = call->ep_b = vg_sip_ep_of(b2b->srv, msg);
 	tmr_init(&call->tmr_end);
+	tmr_init(&call->se[0].tmr);
+	tmr_init(&call->se[1].tmr);
+	if (vg_call_timer_invite(call, msg, &min_se) != 0) {
+		err = sip_treplyf(NULL, NULL, vg_sip_of(b2b->srv, msg), msg, false, 422,
+				"Session Interval Too Small",
+				"Min-SE: %u\r\nContent-Length: 0\r\n\r\n",
+				min_se);
+		if (err != 0)
+			vg_sip_log(VG_LOG_WARNING, "reply 422 failed: %m",
+					err);
+		goto fail;
+	}
+	if (!has_body(msg)) {
+		/* an offer in the ACK (RFC 3261 §13.2.1) is not handled */
+		reply(b2b, msg, 488, "Not Acceptable Here (no SDP offer)");
+		goto fail;
+	}
 	call->start_ms = vg_sip_wallclock_ms();
 	(void)pl_strcpy(&msg->callid, call->callid_a, sizeof(call->callid_a));
 	(void)pl_strcpy(&msg->via.branch, call->branch_a,
@@ -546,7 +729,7 @@ on_invite(const struct sip_msg *msg, void *arg)
 			    trunk != NULL ? trunk->name : NULL, uri,
 			    sizeof(uri)))
 		goto fail;
-	media_address(b2b, msg, &call->media_addr);
+	vg_call_media_addrs(call, msg, uri);
 	if (vg_media_ports_alloc(b2b->ports, &call->port_a) != 0 ||
 			vg_media_ports_alloc(b2b->ports, &call->port_b) != 0) {
 		vg_sip_log(VG_LOG_WARNING, "INVITE from %J: no media ports",
@@ -554,7 +737,7 @@ on_invite(const struct sip_msg *msg, void *arg)
 		reply(b2b, msg, 503, "Service Unavailable (media ports)");
 		goto fail;
 	}
-	rc = vg_sdp_rewrite(&call->sdp_b, msg->mb, &call->media_addr,
+	rc = vg_sdp_rewrite(&call->sdp_b, msg->mb, &call->media_b,
 			call->port_b, &b2b->cfg->media, &info);
 	if (rc != 0) {
 		vg_sip_log(VG_LOG_INFO, "INVITE from %J: offer unusable: %s",
@@ -569,17 +752,18 @@ on_invite(const struct sip_msg *msg, void *arg)
 	/* B sees the caller's user at our address, nothing else of A */
 	(void)re_snprintf(from_uri, sizeof(from_uri), "sip:%s@%j",
 			call->from[0] != '\0' ? call->from : "anonymous",
-			&msg->dst);
+			&b2b->srv->ep[call->ep_b].addr);
 	call->invite = mem_ref((void *)msg);
 	list_append(&b2b->calls, &call->le, call);
 	b2b->n_calls++;
+	b2b->calls_total++;
 	b2b->cps_count++;
-	(void)sip_reply(b2b->srv->sip, msg, 100, "Trying");
+	(void)sip_reply(vg_sip_of(b2b->srv, msg), msg, 100, "Trying");
 	err = call_connect(call, uri, from_uri);
 	if (err != 0) {
 		vg_sip_log(VG_LOG_WARNING, "call %llu: INVITE to %s: %m",
 				(unsigned long long)call->id, uri, err);
-		call_end(call, VG_CAUSE_UNREACHABLE, 502, "Bad Gateway");
+		vg_call_end(call, VG_CAUSE_UNREACHABLE, 502, "Bad Gateway");
 		return;
 	}
 	vg_sip_log(VG_LOG_INFO, "call %llu %s -> %s via %s: %s (%s)",
@@ -610,7 +794,7 @@ on_request(const struct sip_msg *msg, void *arg)
 		return false;
 	reply(b2b, msg, 200, "OK");
 	if (!call->ending)
-		call_end(call, VG_CAUSE_CANCELLED, 487, "Request Terminated");
+		vg_call_end(call, VG_CAUSE_CANCELLED, 487, "Request Terminated");
 	return true;
 }
 
@@ -619,6 +803,7 @@ vg_b2bua_create(struct vg_b2bua **b2bp, struct vg_sip_server *srv)
 {
 	struct vg_b2bua *b2b;
 	char err_text[256];
+	unsigned i;
 	int rc;
 
 	b2b = calloc(1, sizeof(*b2b));
@@ -641,14 +826,20 @@ vg_b2bua_create(struct vg_b2bua **b2bp, struct vg_sip_server *srv)
 	rc = vg_cdr_open(b2b);
 	if (rc != 0)
 		goto fail;
-	rc = vg_sip_err(sip_listen(
-			&b2b->lsnr, srv->sip, true, on_request, b2b));
+	rc = vg_b2bua_media_open(b2b);
 	if (rc != 0)
 		goto fail;
-	rc = vg_sip_err(sipsess_listen(&b2b->sock, srv->sip, VG_B2B_HASH_SIZE,
-			on_invite, b2b));
-	if (rc != 0)
-		goto fail;
+	for (i = 0; i < srv->n_ep; i++) {
+		rc = vg_sip_err(sip_listen(&b2b->ep[i].lsnr, srv->ep[i].sip,
+				true, on_request, b2b));
+		if (rc != 0)
+			goto fail;
+		rc = vg_sip_err(sipsess_listen(&b2b->ep[i].sock,
+				srv->ep[i].sip, VG_B2B_HASH_SIZE, on_invite,
+				b2b));
+		if (rc != 0)
+			goto fail;
+	}
 	*b2bp = b2b;
 	return 0;
 fail:
@@ -656,16 +847,39 @@ fail:
 	return rc;
 }
 
+/* An answered call whose media the data plane keeps relaying when the
+ * control plane stops (see vg_b2bua_destroy()). */
+static bool
+keeps_media(const struct vg_call *call)
+{
+	return !call->ending && call->answered && call->has_sess &&
+			vg_dplink_state(call->b2b->dp) == VG_DPLINK_UP;
+}
+
+/*
+ * Calls not yet answered end now (503 to A, CANCEL to B). Answered calls
+ * with a media session are left to the data plane: their dialogs are
+ * dropped without BYE (the transports are closed first) and their
+ * sessions stay, so both parties keep talking through a restart of
+ * voxgate-cp; the next control plane adopts the sessions and frees them
+ * when their media stops. The rest ends with BYE.
+ */
 void
 vg_b2bua_destroy(struct vg_b2bua *b2b)
 {
-	struct le *le;
+	struct le *le, *next;
+	unsigned kept = 0, i;
 
 	if (b2b == NULL)
 		return;
-	while ((le = list_head(&b2b->calls)) != NULL) {
+	for (le = list_head(&b2b->calls); le; le = next) {
 		struct vg_call *call = le->data;
 
+		next = le->next;
+		if (keeps_media(call)) {
+			kept++;
+			continue;
+		}
 		if (!call->ending) {
 			call->cause = VG_CAUSE_SHUTDOWN;
 			call->a_code = call->answered ? 0 : 503;
@@ -673,10 +887,28 @@ vg_b2bua_destroy(struct vg_b2bua *b2b)
 		}
 		call_release(call);
 	}
-	if (b2b->sock != NULL)
-		sipsess_close_all(b2b->sock);
-	b2b->sock = mem_deref(b2b->sock);
-	b2b->lsnr = mem_deref(b2b->lsnr);
+	if (kept > 0) {
+		vg_sip_log(VG_LOG_NOTICE,
+				"%u answered call(s) keep their media in the"
+				" data plane",
+				kept);
+		for (i = 0; i < b2b->srv->n_ep; i++)
+			sip_transp_flush(b2b->srv->ep[i].sip);
+	}
+	while ((le = list_head(&b2b->calls)) != NULL) {
+		struct vg_call *call = le->data;
+
+		call->cause = VG_CAUSE_SHUTDOWN;
+		call->keep_media = true;
+		call_release(call);
+	}
+	for (i = 0; i < VG_CFG_MAX_LISTEN; i++) {
+		if (b2b->ep[i].sock != NULL)
+			sipsess_close_all(b2b->ep[i].sock);
+		b2b->ep[i].sock = mem_deref(b2b->ep[i].sock);
+		b2b->ep[i].lsnr = mem_deref(b2b->ep[i].lsnr);
+	}
+	vg_b2bua_media_close(b2b);
 	vg_cdr_close(b2b);
 	vg_media_ports_destroy(b2b->ports);
 	vg_route_table_destroy(b2b->routes);

@@ -134,8 +134,26 @@ vg_cdr_format(const struct vg_call *call, char *buf, size_t size)
 	rc |= put_raw(buf, size, &off, "status_b", num);
 	rc |= put_str(buf, size, &off, "codecs_a", call->remote_a.codecs);
 	rc |= put_str(buf, size, &off, "codecs_b", call->remote_b.codecs);
-	/* per-leg counters need the data plane (not attached yet) */
-	rc |= put_raw(buf, size, &off, "media", "null");
+	/* per-leg counters of the data plane; null without a session */
+	if (call->leg_media[0].valid || call->leg_media[1].valid) {
+		char media[320];
+		const struct vg_leg_media *a = &call->leg_media[0],
+					  *b = &call->leg_media[1];
+
+		(void)snprintf(media, sizeof(media),
+				"{\"a\":{\"rx_pkts\":%llu,\"fwd_pkts\":%llu,"
+				"\"lost\":%d,\"jitter_ms\":%u},"
+				"\"b\":{\"rx_pkts\":%llu,\"fwd_pkts\":%llu,"
+				"\"lost\":%d,\"jitter_ms\":%u}}",
+				(unsigned long long)a->rx_pkts,
+				(unsigned long long)a->fwd_pkts, a->lost,
+				a->jitter_ms, (unsigned long long)b->rx_pkts,
+				(unsigned long long)b->fwd_pkts, b->lost,
+				b->jitter_ms);
+		rc |= put_raw(buf, size, &off, "media", media);
+	} else {
+		rc |= put_raw(buf, size, &off, "media", "null");
+	}
 	if (rc != 0 || size - off < 2)
 		return -ENOSPC;
 	buf[off++] = '}';

@@ -14,6 +14,8 @@ static const char *const cause_names[VG_CAUSE_COUNT] = {
 		[VG_CAUSE_MEDIA] = "media",
 		[VG_CAUSE_ERROR] = "error",
 		[VG_CAUSE_SHUTDOWN] = "shutdown",
+		[VG_CAUSE_MEDIA_TIMEOUT] = "media_timeout",
+		[VG_CAUSE_SESSION_TIMER] = "session_timer",
 };
 
 const char *

@@ -5,6 +5,7 @@
 
 #include <stdio.h>
 
+#include "dplink.h"
 #include "sip_pvt.h"
 #include "vg_route.h"
 
@@ -13,8 +14,10 @@
 struct vg_b2bua {
 	struct vg_sip_server *srv;   /**< RO: the SIP stack, auth, registrar */
 	const struct vg_config *cfg; /**< RO */
-	struct sipsess_sock *sock;   /**< both sides' dialogs */
-	struct sip_lsnr *lsnr;	     /**< CANCEL before A is accepted */
+	struct {
+		struct sipsess_sock *sock; /**< dialogs on that stack */
+		struct sip_lsnr *lsnr;	   /**< CANCEL before A is accepted */
+	} ep[VG_CFG_MAX_LISTEN];	   /**< per SIP stack (sip_pvt.h) */
 	struct vg_route_table *routes;
 	struct vg_media_ports *ports;
 	struct list calls; /**< struct vg_call, oldest first */
@@ -24,6 +27,26 @@ struct vg_b2bua {
 	uint64_t rejected_overload;
 	uint64_t next_id;
 	FILE *cdr; /**< [log] cdr_file, NULL when none */
+	uint64_t calls_total;	 /**< calls started since the start */
+	struct vg_dplink *dp;	 /**< media sessions in voxgate-dp */
+	struct hash *by_sess;	 /**< vg_call.he by data-plane session id */
+	struct list orphans;	 /**< struct vg_orphan: sessions of an earlier
+				      control plane */
+};
+
+/** Media counters of one leg kept for the CDR (from the data plane). */
+struct vg_leg_media {
+	uint64_t rx_pkts, fwd_pkts;
+	int32_t lost;
+	uint32_t jitter_ms;
+	bool valid;
+};
+
+/** RFC 4028 state of one dialog of a call. */
+struct vg_se {
+	uint32_t interval; /**< seconds; 0 = no session timer */
+	bool we_refresh;   /**< the appliance sends the refreshes */
+	struct tmr tmr;	   /**< next refresh, or the expiry watch */
 };
 
 /**
@@ -54,13 +77,87 @@ struct vg_call {
 	char from_trunk[VG_CFG_NAME_MAX];
 	char to[VG_CFG_NAME_MAX]; /**< the routed (rewritten) user */
 	char route[VG_CFG_NAME_MAX];
-	struct sa media_addr;		      /**< ours, toward both sides */
+	unsigned ep_a, ep_b;		      /**< SIP stacks of A's dialog
+						   (where it arrived) and B's
+						   (the address toward B) */
+	struct sa media_a, media_b;	      /**< our media address toward
+						   A, toward B */
+	uint16_t maddr_a, maddr_b;	      /**< their media address index
+						   (vg_dpapi_leg.local_addr) */
 	uint16_t port_a, port_b;	      /**< our RTP ports toward A, B */
+	struct le he;			      /**< in b2b->by_sess */
+	bool has_sess;			      /**< a data-plane session exists */
+	bool keep_media;		      /**< stopping: leave the session */
+	uint32_t sess_id;
+	uint32_t leg_id[2];		      /**< counters of legs A, B */
+	struct vg_leg_media leg_media[2];     /**< at the end, for the CDR */
+	struct vg_se se[2];		      /**< session timers of A, B */
+	char se_hdr_a[96];		      /**< Session-Expires (+ Require)
+						   of the 2xx to A, or "" */
 	struct mbuf *sdp_a, *sdp_b;	      /**< what we last sent A, B */
 	struct vg_sdp_info remote_a;	      /**< A's offer */
 	struct vg_sdp_info remote_b;	      /**< B's answer */
 	uint64_t start_ms, answer_ms, end_ms; /**< wall clock */
 };
+
+/* b2bua_media.c: media sessions in the data plane */
+
+/** Start the data-plane link. @return 0, -ENOMEM */
+int vg_b2bua_media_open(struct vg_b2bua *b2b);
+void vg_b2bua_media_close(struct vg_b2bua *b2b);
+
+/**
+ * False when calls cannot get media now (data plane not attached, or
+ * lost): the INVITE is answered 503.
+ */
+bool vg_b2bua_media_ready(const struct vg_b2bua *b2b);
+
+/**
+ * Our media address toward each side: the [[port]] whose subnet holds
+ * the side's address (A: the INVITE's source; B: the host of b_uri),
+ * else the port whose address the INVITE reached, else the first port;
+ * and the SIP stack of B's dialog (call->ep_b): the one listening on the
+ * media address toward B, else A's.
+ */
+void vg_call_media_addrs(struct vg_call *call, const struct sip_msg *invite,
+		const char *b_uri);
+
+/**
+ * Create or update the call's data-plane session from remote_a and
+ * remote_b (nothing to do while B's SDP is unknown, or with no data
+ * plane). @return 0 or a negative errno
+ */
+int vg_call_media_sync(struct vg_call *call);
+
+/** Keep the legs' counters for the CDR and delete the session. */
+void vg_call_media_release(struct vg_call *call);
+
+/* b2bua_timer.c: session timers (RFC 4028) */
+
+/**
+ * A's INVITE: the interval and refresher toward A, and the headers of
+ * the 2xx (call->se_hdr_a). @return 0, or -ERANGE when A's interval is
+ * below [sip] min_se_s (answer 422 with Min-SE: *min_se)
+ */
+int vg_call_timer_invite(struct vg_call *call, const struct sip_msg *msg,
+		uint32_t *min_se);
+
+/** Headers asking B for a session timer ("" when off). @return 0/-ENOSPC */
+int vg_call_timer_b_headers(const struct vg_call *call, char *buf,
+		size_t size);
+
+/** B's 2xx: the interval and refresher toward B. */
+void vg_call_timer_b_answer(struct vg_call *call, const struct sip_msg *msg);
+
+/** (Re)start side's timer (0 = A, 1 = B): after the answer, a refresh. */
+void vg_call_timer_start(struct vg_call *call, unsigned side);
+
+/** Stop both timers. */
+void vg_call_timer_stop(struct vg_call *call);
+
+/** b2bua.c: end a call (deferred; see there). */
+void vg_call_end(struct vg_call *call, enum vg_call_cause cause,
+		uint16_t a_code, const char *a_reason);
 
 /** Open [log] cdr_file for appending ("" = no CDRs). */
 int vg_cdr_open(struct vg_b2bua *b2b);

@@ -112,10 +112,65 @@ add_formats(struct sdp_media *out, const struct sdp_media *in,
 	return 0;
 }
 
+static enum vg_sdp_dir
+to_vg_dir(enum sdp_dir d)
+{
+	switch (d) {
+	case SDP_SENDONLY:
+		return VG_SDP_SENDONLY;
+	case SDP_RECVONLY:
+		return VG_SDP_RECVONLY;
+	case SDP_INACTIVE:
+		return VG_SDP_INACTIVE;
+	default:
+		return VG_SDP_SENDRECV;
+	}
+}
+
+static enum sdp_dir
+to_sdp_dir(enum vg_sdp_dir d)
+{
+	switch (d) {
+	case VG_SDP_SENDONLY:
+		return SDP_SENDONLY;
+	case VG_SDP_RECVONLY:
+		return SDP_RECVONLY;
+	case VG_SDP_INACTIVE:
+		return SDP_INACTIVE;
+	default:
+		return SDP_SENDRECV;
+	}
+}
+
+enum vg_sdp_dir
+vg_sdp_answer_dir(enum vg_sdp_dir offered)
+{
+	switch (offered) {
+	case VG_SDP_SENDONLY:
+		return VG_SDP_RECVONLY;
+	case VG_SDP_RECVONLY:
+		return VG_SDP_SENDONLY;
+	case VG_SDP_INACTIVE:
+		return VG_SDP_INACTIVE;
+	default:
+		return VG_SDP_DIR_KEEP;
+	}
+}
+
 int
 vg_sdp_rewrite(struct mbuf **out, const struct mbuf *in,
 		const struct sa *media_addr, uint16_t rtp_port,
 		const struct vg_cfg_media *media, struct vg_sdp_info *info)
+{
+	return vg_sdp_rewrite_dir(out, in, media_addr, rtp_port, media,
+			VG_SDP_DIR_KEEP, info);
+}
+
+int
+vg_sdp_rewrite_dir(struct mbuf **out, const struct mbuf *in,
+		const struct sa *media_addr, uint16_t rtp_port,
+		const struct vg_cfg_media *media, enum vg_sdp_dir dir,
+		struct vg_sdp_info *info)
 {
 	struct sdp_session *rsess = NULL, *lsess = NULL;
 	struct sdp_media *rm, *lm = NULL;
@@ -168,7 +223,9 @@ vg_sdp_rewrite(struct mbuf **out, const struct mbuf *in,
 		rc = -ENOENT;
 		goto out;
 	}
-	sdp_media_set_ldir(lm, their_dir(rm));
+	info->dir = to_vg_dir(their_dir(rm));
+	sdp_media_set_ldir(lm, dir == VG_SDP_DIR_KEEP ? their_dir(rm)
+						      : to_sdp_dir(dir));
 	ptime = sdp_media_rattr(rm, "ptime");
 	if (ptime != NULL &&
 			sdp_media_set_lattr(lm, true, "ptime", "%s", ptime) !=

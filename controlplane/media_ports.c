@@ -62,16 +62,39 @@ vg_media_ports_alloc(struct vg_media_ports *ports, uint16_t *rtp)
 	return -ENOSPC;
 }
 
-int
-vg_media_ports_release(struct vg_media_ports *ports, uint16_t rtp)
+/* Index of the pair of an RTP port, or -EINVAL. */
+static int
+pair_index(const struct vg_media_ports *ports, uint16_t rtp)
 {
 	unsigned i;
 
 	if (ports == NULL || rtp < ports->base || (rtp - ports->base) % 2)
 		return -EINVAL;
 	i = (unsigned)(rtp - ports->base) / 2;
-	if (i >= ports->n)
-		return -EINVAL;
+	return i < ports->n ? (int)i : -EINVAL;
+}
+
+int
+vg_media_ports_reserve(struct vg_media_ports *ports, uint16_t rtp)
+{
+	int i = pair_index(ports, rtp);
+
+	if (i < 0)
+		return i;
+	if (ports->bits[i / 64] & (1ull << (i % 64)))
+		return -EBUSY;
+	ports->bits[i / 64] |= 1ull << (i % 64);
+	ports->used++;
+	return 0;
+}
+
+int
+vg_media_ports_release(struct vg_media_ports *ports, uint16_t rtp)
+{
+	int i = pair_index(ports, rtp);
+
+	if (i < 0)
+		return i;
 	if (!(ports->bits[i / 64] & (1ull << (i % 64))))
 		return -ENOENT;
 	ports->bits[i / 64] &= ~(1ull << (i % 64));

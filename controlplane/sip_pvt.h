@@ -13,10 +13,23 @@
 /** Methods we answer ourselves; the Allow header of every answer. */
 #define VG_SIP_ALLOW "INVITE, ACK, BYE, CANCEL, REGISTER, OPTIONS"
 
+/**
+ * One libre SIP stack per listen address. libre 1.1.0 sends every request
+ * it originates (an INVITE to a callee, a BYE to a caller) from the first
+ * transport of its stack, whatever the destination: with one stack per
+ * address the B2BUA picks the source address by choosing the stack
+ * (the access side's toward callers, the core side's toward trunks).
+ */
+struct vg_sip_ep {
+	struct sip *sip;
+	struct sip_lsnr *lsnr; /**< our request handler on it */
+	struct sa addr;	       /**< its listen address, port 0 */
+};
+
 struct vg_sip_server {
 	const struct vg_config *cfg;	    /**< RO, owned by main() */
-	struct sip *sip;		    /**< libre stack */
-	struct sip_lsnr *lsnr;		    /**< our request handler */
+	struct vg_sip_ep ep[VG_CFG_MAX_LISTEN];
+	unsigned n_ep;
 	struct tls *tls[VG_CFG_MAX_LISTEN]; /**< one per TLS listener */
 	struct vg_auth *auth;
 	struct vg_registrar *reg;
@@ -24,6 +37,20 @@ struct vg_sip_server {
 	struct vg_b2bua *b2b; /**< calls; created after our listener */
 	uint64_t last_sweep_ms;
 };
+
+/** Index of the stack a request arrived on (0 when none matches). */
+unsigned vg_sip_ep_of(const struct vg_sip_server *srv,
+		const struct sip_msg *msg);
+
+/** The stack a request arrived on: its responses go out there. */
+static inline struct sip *
+vg_sip_of(const struct vg_sip_server *srv, const struct sip_msg *msg)
+{
+	return srv->ep[vg_sip_ep_of(srv, msg)].sip;
+}
+
+/** Index of the stack listening on the IP of addr, or -1. */
+int vg_sip_ep_by_addr(const struct vg_sip_server *srv, const struct sa *addr);
 
 /**
  * RFC 3261 sanity checks common to every request (§8.2.1-8.2.2, §16.3).
@@ -54,7 +81,11 @@ bool vg_sip_authenticate(struct vg_sip_server *srv, const struct sip_msg *msg,
  */
 int vg_b2bua_create(struct vg_b2bua **b2bp, struct vg_sip_server *srv);
 
-/** End every call (BYE / CANCEL / final answer), then free. NULL ok. */
+/**
+ * End every call (CANCEL / final answer / BYE), except answered calls
+ * whose media the data plane keeps relaying (no BYE: see b2bua.c), then
+ * free. NULL ok.
+ */
 void vg_b2bua_destroy(struct vg_b2bua *b2b);
 
 /** Calls in progress. */

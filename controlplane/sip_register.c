@@ -141,7 +141,7 @@ reply_challenge(struct vg_sip_server *srv, const struct sip_msg *msg,
 				ch.value[i]);
 	/* RFC 3261 §22.3: a proxy (here the B2BUA's INVITE) challenges with
 	 * 407 and Proxy-Authenticate, a registrar with 401 */
-	err = sip_treplyf(NULL, NULL, srv->sip, msg, false, proxy ? 407 : 401,
+	err = sip_treplyf(NULL, NULL, vg_sip_of(srv, msg), msg, false, proxy ? 407 : 401,
 			proxy ? "Proxy Authentication Required"
 			      : "Unauthorized",
 			"%sContent-Length: 0\r\n\r\n", hdrs);
@@ -259,7 +259,7 @@ reply_bindings(struct vg_sip_server *srv, const struct sip_msg *msg,
 			err = mbuf_write_str(mb, "\r\n");
 	}
 	if (err == 0)
-		err = sip_treplyf(NULL, NULL, srv->sip, msg, false, 200, "OK",
+		err = sip_treplyf(NULL, NULL, vg_sip_of(srv, msg), msg, false, 200, "OK",
 				"%bDate: %H\r\nContent-Length: 0\r\n\r\n",
 				mb->buf, mb->end, fmt_gmtime, NULL);
 out:
@@ -332,7 +332,7 @@ apply_binding(struct vg_sip_server *srv, const struct sip_msg *msg,
 		reply_bindings(srv, msg, aor, now);
 		break;
 	case 423:
-		err = sip_treplyf(NULL, NULL, srv->sip, msg, false, 423,
+		err = sip_treplyf(NULL, NULL, vg_sip_of(srv, msg), msg, false, 423,
 				out.reason,
 				"Min-Expires: %u\r\nContent-Length: 0\r\n\r\n",
 				out.min_expires);

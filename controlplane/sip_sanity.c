@@ -28,6 +28,7 @@ we_handle(const struct sip_msg *msg)
 struct tags {
 	char buf[512];
 	size_t len;
+	bool timer_ok; /**< session timers on: "timer" is ours */
 };
 
 static bool
@@ -37,6 +38,8 @@ collect_tag(const struct sip_hdr *hdr, const struct sip_msg *msg, void *arg)
 	int n;
 
 	(void)msg;
+	if (t->timer_ok && pl_strcasecmp(&hdr->val, "timer") == 0)
+		return false;
 	n = re_snprintf(t->buf + t->len, sizeof(t->buf) - t->len, "%s%r",
 			t->len != 0 ? ", " : "", &hdr->val);
 	if (n < 0)
@@ -45,10 +48,10 @@ collect_tag(const struct sip_hdr *hdr, const struct sip_msg *msg, void *arg)
 	return false;
 }
 
-/* 420 naming every option tag of Require (RFC 3261 §8.2.2.3): we
- * implement none of them yet (libre 1.1.0 has no 100rel and no session
- * timers, RFC 4028 §9 lets a UAS without them answer 420). libre splits
- * the comma list into headers. */
+/* 420 naming every option tag of Require (RFC 3261 §8.2.2.3) that we do
+ * not implement: all but "timer" (RFC 4028, b2bua_timer.c) while
+ * [sip] session_expires_s is not 0 (libre 1.1.0 has no 100rel). libre
+ * splits the comma list into headers. */
 static bool
 reject_require(struct vg_sip_server *srv, const struct sip_msg *msg)
 {
@@ -58,8 +61,12 @@ reject_require(struct vg_sip_server *srv, const struct sip_msg *msg)
 	if (sip_msg_hdr(msg, SIP_HDR_REQUIRE) == NULL || !we_handle(msg))
 		return false;
 	t.buf[0] = '\0';
+	t.timer_ok = srv->cfg->sip.session_expires_s != 0 &&
+			pl_strcmp(&msg->met, "INVITE") == 0;
 	(void)sip_msg_hdr_apply(msg, true, SIP_HDR_REQUIRE, collect_tag, &t);
-	err = sip_treplyf(NULL, NULL, srv->sip, msg, false, 420,
+	if (t.len == 0)
+		return false;
+	err = sip_treplyf(NULL, NULL, vg_sip_of(srv, msg), msg, false, 420,
 			"Bad Extension",
 			"Unsupported: %s\r\nContent-Length: 0\r\n\r\n", t.buf);
 	if (err != 0)
@@ -121,14 +128,15 @@ vg_sip_options(struct vg_sip_server *srv, const struct sip_msg *msg)
 {
 	int err;
 
-	/* No option tag is supported yet: an empty Supported is valid
-	 * (RFC 3261 §25.1, Supported = "Supported" HCOLON [option-tag...]) */
-	err = sip_treplyf(NULL, NULL, srv->sip, msg, false, 200, "OK",
+	/* An empty Supported is valid (RFC 3261 §25.1, Supported =
+	 * "Supported" HCOLON [option-tag...]) */
+	err = sip_treplyf(NULL, NULL, vg_sip_of(srv, msg), msg, false, 200, "OK",
 			"Allow: " VG_SIP_ALLOW "\r\n"
 			"Accept: application/sdp\r\n"
 			"Accept-Language: en\r\n"
-			"Supported: \r\n"
-			"Content-Length: 0\r\n\r\n");
+			"Supported: %s\r\n"
+			"Content-Length: 0\r\n\r\n",
+			srv->cfg->sip.session_expires_s != 0 ? "timer" : "");
 	if (err != 0)
 		vg_sip_log(VG_LOG_WARNING, "OPTIONS reply failed: %m", err);
 }

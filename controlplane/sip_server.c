@@ -38,12 +38,35 @@ void
 vg_sip_reply(struct vg_sip_server *srv, const struct sip_msg *msg,
 		uint16_t scode, const char *reason)
 {
-	int err = sip_treplyf(NULL, NULL, srv->sip, msg, false, scode, reason,
+	int err = sip_treplyf(NULL, NULL, vg_sip_of(srv, msg), msg, false,
+			scode, reason,
 			"Content-Length: 0\r\n\r\n");
 
 	if (err != 0)
 		vg_sip_log(VG_LOG_WARNING, "reply %u to %r from %J failed: %m",
 				scode, &msg->met, &msg->src, err);
+}
+
+unsigned
+vg_sip_ep_of(const struct vg_sip_server *srv, const struct sip_msg *msg)
+{
+	unsigned i;
+
+	for (i = 0; i < srv->n_ep; i++)
+		if (sa_cmp(&srv->ep[i].addr, &msg->dst, SA_ADDR))
+			return i;
+	return 0;
+}
+
+int
+vg_sip_ep_by_addr(const struct vg_sip_server *srv, const struct sa *addr)
+{
+	unsigned i;
+
+	for (i = 0; i < srv->n_ep; i++)
+		if (sa_cmp(&srv->ep[i].addr, addr, SA_ADDR))
+			return (int)i;
+	return -1;
 }
 
 static bool
@@ -155,24 +178,62 @@ raise_udp_rcvbuf(const struct sa *laddr)
 			laddr);
 }
 
+/* The stack of a listen address: found, or made with our handler. */
+static int
+ep_for(struct vg_sip_server *srv, const struct sa *sa, struct sip **sipp)
+{
+	const char *ua = srv->cfg->sip.user_agent[0] != '\0'
+			? srv->cfg->sip.user_agent
+			: "voxgate";
+	struct vg_sip_ep *ep;
+	int i = vg_sip_ep_by_addr(srv, sa), rc;
+
+	if (i >= 0) {
+		*sipp = srv->ep[i].sip;
+		return 0;
+	}
+	if (srv->n_ep == VG_CFG_MAX_LISTEN)
+		return -ENOSPC;
+	ep = &srv->ep[srv->n_ep];
+	rc = vg_sip_err(sip_alloc(&ep->sip, NULL, VG_SIP_CTSZ, VG_SIP_STSZ,
+			VG_SIP_TCSZ, ua, NULL, NULL));
+	if (rc == 0)
+		rc = vg_sip_err(sip_listen(&ep->lsnr, ep->sip, true,
+				on_request, srv));
+	if (rc != 0) {
+		ep->lsnr = mem_deref(ep->lsnr);
+		ep->sip = mem_deref(ep->sip);
+		return rc;
+	}
+	ep->addr = *sa;
+	sa_set_port(&ep->addr, 0);
+	srv->n_ep++;
+	*sipp = ep->sip;
+	return 0;
+}
+
 static int
 add_listener(struct vg_sip_server *srv, unsigned i)
 {
 	const struct vg_cfg_listen *l = &srv->cfg->sip.listen[i];
 	enum sip_transp tp;
 	struct sa sa, bound;
-	int err;
+	struct sip *sip;
+	int err, rc;
 
 	if (to_sa(l, &sa) != 0)
 		return -EINVAL;
+	rc = ep_for(srv, &sa, &sip);
+	if (rc != 0)
+		return rc;
 	switch (l->transport) {
 	case VG_TP_UDP:
 		tp = SIP_TRANSP_UDP;
-		err = sip_transp_add(srv->sip, tp, &sa);
+		err = sip_transp_add(sip, tp, &sa);
 		break;
 	case VG_TP_TCP:
 		tp = SIP_TRANSP_TCP;
-		err = sip_transp_add(srv->sip, tp, &sa);
+		err = sip_transp_add(sip, tp, &sa);
 		break;
 	case VG_TP_TLS:
 		tp = SIP_TRANSP_TLS;
@@ -189,7 +250,7 @@ add_listener(struct vg_sip_server *srv, unsigned i)
 					l->tls_cert, err);
 			return -EIO;
 		}
-		err = sip_transp_add(srv->sip, tp, &sa, srv->tls[i]);
+		err = sip_transp_add(sip, tp, &sa, srv->tls[i]);
 		break;
 	default:
 		return -EINVAL;
@@ -201,7 +262,7 @@ add_listener(struct vg_sip_server *srv, unsigned i)
 	}
 	bound = sa;
 	if (sa_port(&sa) == 0)
-		(void)sip_transp_laddr(srv->sip, &bound, tp, &sa);
+		(void)sip_transp_laddr(sip, &bound, tp, &sa);
 	if (tp == SIP_TRANSP_UDP)
 		raise_udp_rcvbuf(&sa);
 	vg_sip_log(VG_LOG_NOTICE, "listening on %s %J", sip_transp_name(tp),
@@ -270,22 +331,12 @@ vg_sip_server_create(struct vg_sip_server **srvp, const struct vg_config *cfg)
 	}
 	/* many TCP/TLS clients: libre's default descriptor limit is small */
 	(void)fd_setsize(65536);
-	rc = vg_sip_err(sip_alloc(&srv->sip, NULL, VG_SIP_CTSZ, VG_SIP_STSZ,
-			VG_SIP_TCSZ,
-			cfg->sip.user_agent[0] != '\0' ? cfg->sip.user_agent
-						       : "voxgate",
-			NULL, NULL));
-	if (rc != 0)
-		goto fail;
+	/* one stack per listen address, our handler first on each */
 	for (i = 0; i < cfg->sip.n_listen; i++) {
 		rc = add_listener(srv, i);
 		if (rc != 0)
 			goto fail;
 	}
-	rc = vg_sip_err(sip_listen(
-			&srv->lsnr, srv->sip, true, on_request, srv));
-	if (rc != 0)
-		goto fail;
 	/* after our listener: INVITE, BYE and CANCEL pass through it */
 	rc = vg_b2bua_create(&srv->b2b, srv);
 	if (rc != 0) {
@@ -312,10 +363,10 @@ vg_sip_server_destroy(struct vg_sip_server *srv)
 	tmr_cancel(&srv->tick);
 	vg_b2bua_destroy(srv->b2b);
 	srv->b2b = NULL;
-	srv->lsnr = mem_deref(srv->lsnr);
-	if (srv->sip != NULL) {
-		sip_close(srv->sip, true);
-		srv->sip = mem_deref(srv->sip);
+	for (i = 0; i < srv->n_ep; i++) {
+		srv->ep[i].lsnr = mem_deref(srv->ep[i].lsnr);
+		sip_close(srv->ep[i].sip, true);
+		srv->ep[i].sip = mem_deref(srv->ep[i].sip);
 	}
 	for (i = 0; i < VG_CFG_MAX_LISTEN; i++)
 		srv->tls[i] = mem_deref(srv->tls[i]);

@@ -4,6 +4,7 @@
  * libre event loop until SIGINT or SIGTERM, then writes the registrations
  * and exits 0.
  */
+#include <errno.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -12,6 +13,7 @@
 #include <re.h>
 
 #include "vg_config.h"
+#include "vg_ctl.h"
 #include "vg_sip.h"
 
 static void
@@ -21,10 +23,46 @@ on_signal(int sig)
 	re_cancel();
 }
 
+/*
+ * The control socket of voxgate-cp (voxgatectl). One control plane per
+ * data plane: a second one on the same file prefix stops here.
+ * @return 0, or -EADDRINUSE (fatal); other failures only cost the socket
+ */
+static int
+ctl_start(const struct vg_config *cfg, struct vg_sip_server *srv,
+		struct vg_ctl_server **ctlp)
+{
+	char path[128];
+	int rc;
+
+	*ctlp = NULL;
+	rc = vg_ctl_socket_path(cfg->eal.file_prefix, path, sizeof(path));
+	if (rc == 0)
+		rc = vg_ctl_server_create(ctlp, path);
+	if (rc == -EADDRINUSE) {
+		vg_cp_log(VG_LOG_ERROR,
+				"another voxgate-cp answers on %s (file prefix"
+				" %s): one control plane per data plane",
+				path, cfg->eal.file_prefix);
+		return rc;
+	}
+	if (rc == 0)
+		rc = vg_sip_ctl_register(srv, *ctlp);
+	if (rc != 0) {
+		vg_cp_log(VG_LOG_WARNING,
+				"control socket %s: %s; running without it",
+				path, strerror(-rc));
+		vg_ctl_server_destroy(*ctlp);
+		*ctlp = NULL;
+	}
+	return 0;
+}
+
 static int
 run(const struct vg_config *cfg)
 {
 	struct vg_sip_server *srv = NULL;
+	struct vg_ctl_server *ctl = NULL;
 	int err, rc;
 
 	err = libre_init();
@@ -39,9 +77,15 @@ run(const struct vg_config *cfg)
 		libre_close();
 		return 1;
 	}
+	if (ctl_start(cfg, srv, &ctl) != 0) {
+		(void)vg_sip_server_destroy(srv);
+		libre_close();
+		return 1;
+	}
 	vg_cp_log(VG_LOG_NOTICE, "running (realm \"%s\", %u user(s))",
 			cfg->sip.realm, (unsigned)cfg->n_users);
 	err = re_main(on_signal);
+	vg_ctl_server_destroy(ctl);
 	rc = vg_sip_server_destroy(srv);
 	libre_close();
 	if (err != 0) {

@@ -56,6 +56,13 @@ void vg_media_ports_destroy(struct vg_media_ports *ports);
 int vg_media_ports_alloc(struct vg_media_ports *ports, uint16_t *rtp);
 
 /**
+ * Take a given pair (one the data plane still uses after a restart of
+ * the control plane).
+ * @return 0; -EINVAL (not a pair of this allocator); -EBUSY (in use)
+ */
+int vg_media_ports_reserve(struct vg_media_ports *ports, uint16_t rtp);
+
+/**
  * Give a pair back.
  * @return 0; -EINVAL (not a pair of this allocator); -ENOENT (not in use)
  */
@@ -80,6 +87,8 @@ enum vg_call_cause {
 	VG_CAUSE_MEDIA,	      /**< no acceptable media in B's answer */
 	VG_CAUSE_ERROR,	      /**< a local failure, or A's ACK never came */
 	VG_CAUSE_SHUTDOWN,    /**< the control plane stopped */
+	VG_CAUSE_MEDIA_TIMEOUT, /**< the data plane saw no media */
+	VG_CAUSE_SESSION_TIMER, /**< no session refresh (RFC 4028) */
 	VG_CAUSE_COUNT,
 };
 
@@ -107,11 +116,21 @@ uint16_t vg_b2bua_map_failure(uint16_t b_scode, int b_err, const char **reason,
 
 #define VG_SDP_CODECS_MAX 128 /**< "PCMU,PCMA,telephone-event" + NUL */
 
+/** Direction of an audio stream as its sender states it (RFC 3264). */
+enum vg_sdp_dir {
+	VG_SDP_SENDRECV = 0,
+	VG_SDP_SENDONLY,
+	VG_SDP_RECVONLY,
+	VG_SDP_INACTIVE,
+	VG_SDP_DIR_KEEP, /**< vg_sdp_rewrite_dir(): the input's direction */
+};
+
 /** What vg_sdp_rewrite() found in the SDP it read. */
 struct vg_sdp_info {
 	uint32_t remote_ip;   /**< IPv4 of c= (host byte order); 0 if IPv6 */
 	uint16_t remote_port; /**< RTP port of the audio m= line; 0 = rejected
 			       */
+	enum vg_sdp_dir dir;  /**< as the sender stated it */
 	unsigned n_codecs;    /**< formats kept */
 	char codecs[VG_SDP_CODECS_MAX]; /**< their names, comma separated */
 };
@@ -132,6 +151,22 @@ struct vg_sdp_info {
 int vg_sdp_rewrite(struct mbuf **out, const struct mbuf *in,
 		const struct sa *media_addr, uint16_t rtp_port,
 		const struct vg_cfg_media *media, struct vg_sdp_info *info);
+
+/**
+ * vg_sdp_rewrite() with the direction of the output set: for the answer
+ * the appliance gives itself to a re-offer (VG_SDP_DIR_KEEP = as in).
+ */
+int vg_sdp_rewrite_dir(struct mbuf **out, const struct mbuf *in,
+		const struct sa *media_addr, uint16_t rtp_port,
+		const struct vg_cfg_media *media, enum vg_sdp_dir dir,
+		struct vg_sdp_info *info);
+
+/**
+ * The direction an answerer takes toward an offer of direction offered
+ * when it would itself send and receive: sendonly -> recvonly, recvonly ->
+ * sendonly, inactive -> inactive, sendrecv -> keep.
+ */
+enum vg_sdp_dir vg_sdp_answer_dir(enum vg_sdp_dir offered);
 
 /*
  * The calls themselves live inside the SIP server: vg_sip_server_create()

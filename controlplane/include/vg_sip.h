@@ -46,6 +46,15 @@ int vg_sip_server_destroy(struct vg_sip_server *srv);
 /** The location service of a running server (for status output). */
 struct vg_registrar *vg_sip_server_registrar(struct vg_sip_server *srv);
 
+struct vg_ctl_server;
+
+/**
+ * Register the server's management commands on a control socket
+ * (vg_ctl.h): "calls", "registrations", "stats".
+ * @return 0 or a negative errno of vg_ctl_server_add()
+ */
+int vg_sip_ctl_register(struct vg_sip_server *srv, struct vg_ctl_server *ctl);
+
 /** Wall-clock now in ms since the epoch: the registrar's clock. */
 uint64_t vg_sip_wallclock_ms(void);
 

@@ -107,7 +107,72 @@ class Sipp:
         return text
 
 
-def start_cp(ctx, callee_port, **limits):
+# The data plane of the media cases: two net_null ports (no traffic: the
+# sessions are checked through the control socket and telemetry), the
+# first one's address is the media address both sides get.
+DP_EAL = "main_lcore = 0\nworker_lcores = [1]\nhuge = true\nmemory_mb = 256\n"
+DP_CONFIG = """
+[dataplane]
+mempool_size = 8191
+mempool_cache = 32
+max_sessions = 128
+idle_sleep_us = 200
+
+[[port]]
+name = "access"
+device = "net_null0"
+address = "198.51.100.1/24"
+queues = 1
+exception = "none"
+
+[[port]]
+name = "core"
+device = "net_null1"
+address = "203.0.113.1/24"
+queues = 1
+exception = "none"
+"""
+
+
+class DataPlane:
+    """voxgate-dp as a child process, stopped by pid."""
+
+    def __init__(self, binary, conf, workdir):
+        self.log = os.path.join(workdir, "voxgate-dp.log")
+        with open(self.log, "w") as logf:
+            self.proc = subprocess.Popen([binary, "--config", conf],
+                                         stdout=logf, stderr=logf,
+                                         stdin=subprocess.DEVNULL)
+
+    def wait_running(self, deadline_s=30.0):
+        end = time.monotonic() + deadline_s
+        while time.monotonic() < end and self.proc.poll() is None:
+            if "voxgate-dp: running" in self.log_text():
+                return True
+            time.sleep(0.05)
+        return False
+
+    def log_text(self):
+        try:
+            with open(self.log, errors="replace") as f:
+                return f.read()
+        except OSError:
+            return ""
+
+    def stop(self):
+        if self.proc.poll() is None:
+            self.proc.send_signal(signal.SIGTERM)
+            try:
+                self.proc.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait(timeout=5)
+        return self.proc.returncode
+
+
+def start_cp(ctx, callee_port, dp=False, dp_start=True, media_timeout_s=60,
+             **limits):
+    """voxgate-cp (and, with dp, voxgate-dp first) on one config."""
     port = sct.free_port()
     plane = sct.ControlPlane(ctx.binary, ctx.workdir, port, USERS)
     cdr = os.path.join(ctx.workdir, "cdr.jsonl")
@@ -115,13 +180,74 @@ def start_cp(ctx, callee_port, **limits):
         text = f.read()
     text = text.replace('[log]\nlevel = "info"\n',
                         '[log]\nlevel = "debug"\ncdr_file = "%s"\n' % cdr)
+    extra = extra_config(callee_port, cdr, **limits)
+    if dp:
+        text = text.replace("[eal]\n", "[eal]\n" + DP_EAL, 1) + DP_CONFIG
+        extra = extra.replace("[media]\n", "[media]\ntimeout_s = %d\n"
+                              % media_timeout_s, 1)
     with open(plane.conf, "w") as f:
-        f.write(text + extra_config(callee_port, cdr, **limits))
+        f.write(text + extra)
+    plane.prefix = "vgsip%d" % port
+    if dp and dp_start:
+        d = DataPlane(ctx.args.dp, plane.conf, ctx.workdir)
+        ctx.dps.append(d)
+        if not d.wait_running():
+            raise RuntimeError("voxgate-dp did not start:\n"
+                               + d.log_text()[-3000:])
     ctx.planes.append(plane)
-    if not plane.start():
+    # joining the data plane (a DPDK secondary) takes seconds on a busy
+    # machine
+    if not plane.start(deadline_s=40.0 if dp else 10.0):
         raise RuntimeError("voxgate-cp did not start:\n"
                            + plane.log_text()[-3000:])
     return plane, cdr
+
+
+def ctl(plane, line, timeout_s=5.0):
+    """One command on voxgate-cp's control socket: the JSON reply."""
+    path = "/run/voxgate/%s-cp.sock" % plane.prefix
+    s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    s.settimeout(timeout_s)
+    try:
+        s.connect(path)
+        s.sendall(line.encode() + b"\n")
+        data = b""
+        while True:
+            chunk = s.recv(65536)
+            if not chunk:
+                break
+            data += chunk
+    finally:
+        s.close()
+    return json.loads(data.decode())
+
+
+def telemetry(prefix, cmd, timeout_s=5.0):
+    """One DPDK telemetry command of voxgate-dp (dpdk-telemetry.py's
+    protocol): the value of the reply."""
+    path = "/var/run/dpdk/%s/dpdk_telemetry.v2" % prefix
+    s = socket.socket(socket.AF_UNIX, socket.SOCK_SEQPACKET)
+    s.settimeout(timeout_s)
+    try:
+        s.connect(path)
+        s.recv(16384)  # the greeting
+        s.send(cmd.encode())
+        reply = json.loads(s.recv(1 << 20).decode())
+    finally:
+        s.close()
+    return reply[cmd.split(",")[0]]
+
+
+def wait_for(pred, deadline_s=5.0):
+    end = time.monotonic() + deadline_s
+    while True:
+        try:
+            v = pred()
+        except (OSError, ValueError, KeyError):
+            v = None
+        if v or time.monotonic() > end:
+            return v
+        time.sleep(0.05)
 
 
 def read_cdrs(path, deadline_s=3.0):
@@ -153,11 +279,13 @@ def callee(ctx, scenario, port, tag, timeout_s=20):
                 timeout_s)
 
 
-def call_through(ctx, tap, uac_scen, uas_scen, name, service="2000"):
+def call_through(ctx, tap, uac_scen, uas_scen, name, service="2000",
+                 during=None, **cp_args):
     """Run one call from the caller through voxgate-cp to the callee (a
-    trunk for 2xxx; for 1xxx the callee registers first)."""
+    trunk for 2xxx; for 1xxx the callee registers first); during(plane)
+    runs while the call is up."""
     callee_port = sct.free_port()
-    plane, cdr = start_cp(ctx, callee_port)
+    plane, cdr = start_cp(ctx, callee_port, **cp_args)
     if service.startswith("1"):
         c = sct.RawClient(plane.port)
         try:
@@ -173,6 +301,8 @@ def call_through(ctx, tap, uac_scen, uas_scen, name, service="2000"):
     b = callee(ctx, uas_scen, callee_port, name + "_uas")
     time.sleep(0.3)  # the UAS socket is bound before the INVITE comes
     a = caller(ctx, plane, uac_scen, service, name + "_uac")
+    if during is not None:
+        during(plane)
     rc_a = a.wait()
     rc_b = b.wait()
     tap.ok(rc_a == 0, "%s: caller (SIPp uac) succeeded" % name,
@@ -297,7 +427,7 @@ def case_overload(ctx, tap):
 
 def case_invite_auth(ctx, tap):
     """407 for users, none for a trusted trunk, 403 after wrong passwords,
-    420 for Require: timer (no session timers yet)."""
+    420 for an option tag we do not implement (100rel)."""
     plane, _ = start_cp(ctx, sct.free_port())
     ruri = "sip:999@127.0.0.1:%d" % plane.port
     c = sct.RawClient(plane.port)
@@ -305,10 +435,11 @@ def case_invite_auth(ctx, tap):
         res = c.request("INVITE", user="1001", ruri=ruri)
         tap.ok(res is not None and res[0] == 407, "user INVITE -> 407", res)
         res = c.request("INVITE", user="1001", ruri=ruri,
-                        extra=[("Require", "timer")])
+                        extra=[("Require", "100rel, timer")])
         tap.ok(res is not None and res[0] == 420 and
-               res[1].get("unsupported") == ["timer"],
-               "Require: timer -> 420 Unsupported: timer", res)
+               res[1].get("unsupported") == ["100rel"],
+               "Require: 100rel, timer -> 420 Unsupported: 100rel "
+               "(session timers are ours)", res)
         codes = []
         for i in range(5):
             res = c.request("INVITE", user="1001", ruri=ruri)
@@ -339,7 +470,181 @@ def case_invite_auth(ctx, tap):
         trusted.close()
 
 
+def case_media_session(ctx, tap):
+    """With voxgate-dp: the answered call's media session is programmed
+    (both legs as the SDP says), a hold re-INVITE is relayed and updates
+    it, the BYE deletes it and frees its ports; the CDR has counters."""
+    seen = {}
+
+    def during(plane):
+        call = wait_for(lambda: [c for c in ctl(plane, "calls")["calls"]
+                                 if c["state"] == "answered"], 10)
+        seen["call"] = call[0] if call else None
+        if call and call[0]["sess_id"] is not None:
+            seen["dp"] = telemetry(plane.prefix, "/voxgate/session,%d"
+                                   % call[0]["sess_id"])
+            seen["dp_count"] = telemetry(plane.prefix, "/voxgate/sessions")
+        seen["stats"] = ctl(plane, "stats")
+
+    plane, cdr, a, b = call_through(ctx, tap, "call_uac_hold.xml",
+                                    "call_uas_hold.xml", "media",
+                                    during=during, dp=True)
+    tap.ok("data plane attached" in plane.log_text(),
+           "voxgate-cp attached to voxgate-dp", plane.log_text()[-2000:])
+    call = seen.get("call")
+    legs = call["legs"] if call else []
+    tap.ok(call is not None and call["sess_id"] is not None and
+           len(legs) == 2 and legs[0]["local"].startswith("198.51.100.1:") and
+           legs[0]["remote"].startswith("127.0.0.1:") and
+           legs[1]["remote"].startswith("127.0.0.1:"),
+           "answered call: a media session, both legs toward the SDP "
+           "addresses", repr(call))
+    tap.ok(seen.get("dp", {}).get("active") == 1 and
+           seen.get("dp_count", {}).get("active") == 1,
+           "the data plane holds the session", repr(seen))
+    st = seen.get("stats", {})
+    tap.ok(st.get("dp", {}).get("state") == "up" and
+           st.get("media_ports_in_use") == 2 and st.get("calls_active") == 1,
+           "stats: data plane up, 2 port pairs, 1 call", repr(st))
+    tap.ok("re-offer from A (sendonly) relayed" in plane.log_text(),
+           "the hold re-INVITE went on to B", plane.log_text()[-2000:])
+    count = wait_for(lambda: telemetry(plane.prefix, "/voxgate/sessions")
+                     ["active"] == 0 or None, 5)
+    st = ctl(plane, "stats")
+    tap.ok(count is True and st["media_ports_in_use"] == 0 and
+           st["calls_active"] == 0,
+           "after the BYE: no session in the data plane, ports free",
+           repr(st))
+    rows = read_cdrs(cdr)
+    tap.ok(len(rows) == 1 and rows[0]["cause"] == "normal_a" and
+           isinstance(rows[0]["media"], dict) and
+           set(rows[0]["media"]) == {"a", "b"} and
+           rows[0]["media"]["a"]["rx_pkts"] == 0,
+           "CDR: BYE from the caller, media counters of both legs",
+           repr(rows))
+
+
+def case_media_timeout(ctx, tap):
+    """No RTP for [media] timeout_s: the data plane reports it and the
+    call ends with BYE on both sides."""
+    plane, cdr, a, b = call_through(ctx, tap, "call_uac_timeout.xml",
+                                    "call_uas_timeout.xml", "timeout",
+                                    dp=True, media_timeout_s=2)
+    rows = read_cdrs(cdr)
+    tap.ok(len(rows) == 1 and rows[0]["cause"] == "media_timeout" and
+           rows[0]["duration_s"] >= 1.5,
+           "CDR: ended by the media timeout after about 2 s", repr(rows))
+    tap.ok("no media for" in plane.log_text(), "the timeout is logged",
+           plane.log_text()[-2000:])
+
+
+def case_dp_down(ctx, tap):
+    """Ports configured, no voxgate-dp: INVITEs get 503 + Retry-After
+    (before any challenge), REGISTER still works."""
+    plane, _ = start_cp(ctx, sct.free_port(), dp=True, dp_start=False)
+    c = sct.RawClient(plane.port)
+    try:
+        res = c.request("INVITE", user="1001",
+                        ruri="sip:2000@127.0.0.1:%d" % plane.port)
+        tap.ok(res is not None and res[0] == 503 and
+               res[1].get("retry-after", [""])[0] == "7",
+               "INVITE without a data plane: 503, Retry-After 7", repr(res))
+        res = c.request("OPTIONS", user="1001",
+                        ruri="sip:127.0.0.1:%d" % plane.port)
+        tap.ok(res is not None and res[0] == 200, "OPTIONS still 200",
+               repr(res))
+    finally:
+        c.close()
+    st = ctl(plane, "stats")
+    tap.ok(st["dp"]["state"] == "waiting" and not st["dp"]["attached"],
+           "stats: waiting for the data plane", repr(st))
+    tap.ok("waiting for voxgate-dp" in plane.log_text(),
+           "the log says what it waits for", plane.log_text()[-2000:])
+
+
+def case_cp_restart(ctx, tap):
+    """Stopping voxgate-cp during a call leaves the call's media session
+    in the data plane (no BYE to either side); the next voxgate-cp adopts
+    it and frees it and its ports once the data plane reports it silent.
+    """
+    callee_port = sct.free_port()
+    plane, cdr = start_cp(ctx, callee_port, dp=True, media_timeout_s=6)
+    b = callee(ctx, "call_uas_timeout.xml", callee_port, "restart_uas", 30)
+    time.sleep(0.3)
+    a = caller(ctx, plane, "call_uac_timeout.xml", "2000", "restart_uac", 30)
+    call = wait_for(lambda: [c for c in ctl(plane, "calls")["calls"]
+                             if c["state"] == "answered"], 10)
+    tap.ok(bool(call) and call[0]["sess_id"] is not None,
+           "the call is answered with a media session", repr(call))
+    rc = plane.stop()
+    tap.ok(rc == 0, "voxgate-cp stops (exit 0) during the call", rc)
+    active = telemetry(plane.prefix, "/voxgate/sessions")["active"]
+    tap.ok(active == 1, "the data plane keeps the session", active)
+    time.sleep(0.5)
+    tap.ok(not re.search(r"^BYE sip:", a.messages() + b.messages(), re.M) and
+           a.proc.poll() is None and b.proc.poll() is None,
+           "no BYE reached either side", b.messages()[-2000:])
+    if not plane.start(deadline_s=40.0):
+        raise RuntimeError("voxgate-cp did not restart:\n"
+                           + plane.log_text()[-3000:])
+    st = ctl(plane, "stats")
+    tap.ok(st["dp"]["orphan_sessions"] == 1 and
+           st["media_ports_in_use"] == 2,
+           "the new control plane adopts the session and its ports",
+           repr(st))
+    gone = wait_for(lambda: telemetry(plane.prefix, "/voxgate/sessions")
+                    ["active"] == 0 or None, 15)
+    st = ctl(plane, "stats")
+    tap.ok(gone is True and st["dp"]["orphan_sessions"] == 0 and
+           st["media_ports_in_use"] == 0,
+           "silent for timeout_s: session deleted, ports free", repr(st))
+    a.stop()
+    b.stop()
+
+
+def case_session_timer(ctx, tap):
+    """RFC 4028: an interval below Min-SE gets 422; a caller that asks for
+    90 s as refresher and never refreshes is hung up (BYE to both sides)
+    at 90 - 30 s; B was asked for a timer too."""
+    callee_port = sct.free_port()
+    plane, cdr = start_cp(ctx, callee_port, dp=True, media_timeout_s=600)
+    ruri = "sip:2000@127.0.0.1:%d" % plane.port
+    c = sct.RawClient(plane.port)
+    try:
+        res = c.request("INVITE", user="1001", ruri=ruri)
+        ch = sct.parse_challenge(res[1]["proxy-authenticate"][0])
+        auth = sct.digest_authorization(ch, "1001", "pw-1001", "INVITE", ruri)
+        res = c.request("INVITE", user="1001", ruri=ruri, cseq=2,
+                        extra=[("Proxy-Authorization", auth),
+                               ("Supported", "timer"),
+                               ("Session-Expires", "30")])
+    finally:
+        c.close()
+    tap.ok(res is not None and res[0] == 422 and
+           res[1].get("min-se") == ["90"],
+           "Session-Expires 30 < Min-SE: 422 with Min-SE 90", repr(res))
+    b = callee(ctx, "call_uas_timer.xml", callee_port, "timer_uas", 100)
+    time.sleep(0.3)
+    start = time.monotonic()
+    a = caller(ctx, plane, "call_uac_timer.xml", "2000", "timer_uac", 100)
+    rc_a, rc_b = a.wait(), b.wait()
+    took = time.monotonic() - start
+    tap.ok(rc_a == 0 and rc_b == 0,
+           "200 confirms the timer; B was asked; both sides get a BYE",
+           a.diag() + b.diag() + plane.log_text()[-2000:])
+    rows = read_cdrs(cdr)
+    tap.ok(len(rows) == 1 and rows[0]["cause"] == "session_timer" and
+           55 <= took <= 75,
+           "ended by the session timer after about 60 s (%.1f s)" % took,
+           repr(rows))
+
+
 CASES = {
+    "session_timer": case_session_timer,
+    "cp_restart": case_cp_restart,
+    "media_session": case_media_session,
+    "media_timeout": case_media_timeout,
+    "dp_down": case_dp_down,
     "invite_auth": case_invite_auth,
     "busy": case_busy,
     "call_bye": case_call_bye,
@@ -356,7 +661,9 @@ CASES = {
 class Context(sct.Context):
     def __init__(self, args, workdir):
         super().__init__(args, workdir)
+        self.args = args
         self.procs = []
+        self.dps = []
 
 
 def main():
@@ -364,6 +671,7 @@ def main():
     ap.add_argument("--case", required=True, choices=sorted(CASES))
     ap.add_argument("--cp", required=True, help="voxgate-cp binary")
     ap.add_argument("--scenarios", required=True)
+    ap.add_argument("--dp", help="voxgate-dp binary (the media cases)")
     ap.add_argument("--sipp", default=shutil.which("sipp") or "sipp")
     ap.add_argument("--keep", action="store_true", help="keep the work dir")
     args = ap.parse_args()

@@ -71,7 +71,9 @@ def config_text(port, users, regfile, algorithms=("MD5",), nonce_ttl_s=300,
                 max_failures=3, min_expires=60, max_expires=3600,
                 max_contacts=5, tcp=True, tls_port=0, tls_cert=""):
     algs = ", ".join('"%s"' % a for a in algorithms)
-    out = ['[sip]', 'realm = "%s"' % REALM, 'user_agent = "voxgate-test"', '']
+    # a file prefix of its own: one control socket per voxgate-cp
+    out = ['[eal]', 'file_prefix = "vgsip%d"' % port, '',
+           '[sip]', 'realm = "%s"' % REALM, 'user_agent = "voxgate-test"', '']
     for tp in (("udp", "tcp") if tcp else ("udp",)):
         out += ['[[sip.listen]]', 'transport = "%s"' % tp,
                 'address = "127.0.0.1"', 'port = %d' % port, '']
@@ -728,8 +730,9 @@ def main():
 
 def run_case(cases, args, ctx, tap, workdir):
     """Run one case; stop every process it started (ctx.procs, then
-    ctx.planes), report unclean exits and sanitizer findings of
-    voxgate-cp, keep the work dir when something failed."""
+    ctx.planes, then the data planes ctx.dps), report unclean exits and
+    sanitizer findings of voxgate-cp and voxgate-dp, keep the work dir
+    when something failed."""
     try:
         cases[args.case](ctx, tap)
     except Exception as e:  # report, never leave a process behind
@@ -748,6 +751,15 @@ def run_case(cases, args, ctx, tap, workdir):
                     "runtime error" in plane.log_text():
                 tap.ok(False, "sanitizer report in the voxgate-cp log",
                        plane.log_text()[-4000:])
+        for dp in getattr(ctx, "dps", []):
+            rc = dp.stop()
+            if rc != 0:
+                tap.ok(False, "voxgate-dp exit code %s on stop" % rc,
+                       dp.log_text()[-2000:])
+            if "AddressSanitizer" in dp.log_text() or \
+                    "runtime error" in dp.log_text():
+                tap.ok(False, "sanitizer report in the voxgate-dp log",
+                       dp.log_text()[-4000:])
         if tap.failed or args.keep:
             tap.note("work dir kept: " + workdir)
         else:

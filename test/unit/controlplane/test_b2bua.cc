@@ -241,3 +241,53 @@ TEST_F(SdpTest, RejectedStreamKeepsPortZero)
 	EXPECT_EQ(info.remote_port, 0);
 	EXPECT_NE(out.find("m=audio 0 RTP/AVP 0"), std::string::npos) << out;
 }
+
+TEST_F(SdpTest, DirectionIsReportedAndCanBeSet)
+{
+	struct mbuf *mb = mbuf_alloc(strlen(offer_text) + 1);
+	struct mbuf *res = NULL;
+	struct vg_sdp_info info;
+	std::string out;
+
+	mbuf_write_str(mb, offer_text);
+	mb->pos = 0;
+	/* the local answer to a hold: recvonly toward the one that holds */
+	ASSERT_EQ(vg_sdp_rewrite_dir(&res, mb, &ours, 40000, &media,
+			  vg_sdp_answer_dir(VG_SDP_SENDONLY), &info),
+			0);
+	EXPECT_EQ(info.dir, VG_SDP_SENDONLY); /* as the sender said it */
+	out.assign((const char *)res->buf, res->end);
+	EXPECT_NE(out.find("a=recvonly\r\n"), std::string::npos) << out;
+	EXPECT_EQ(out.find("a=sendonly"), std::string::npos) << out;
+	mem_deref(res);
+	mem_deref(mb);
+}
+
+TEST(SdpDir, AnswerDirections)
+{
+	EXPECT_EQ(vg_sdp_answer_dir(VG_SDP_SENDONLY), VG_SDP_RECVONLY);
+	EXPECT_EQ(vg_sdp_answer_dir(VG_SDP_RECVONLY), VG_SDP_SENDONLY);
+	EXPECT_EQ(vg_sdp_answer_dir(VG_SDP_INACTIVE), VG_SDP_INACTIVE);
+	EXPECT_EQ(vg_sdp_answer_dir(VG_SDP_SENDRECV), VG_SDP_DIR_KEEP);
+}
+
+TEST(MediaPorts, ReserveWhatAnEarlierControlPlaneUsed)
+{
+	struct vg_media_ports *p = NULL;
+	uint16_t rtp = 0;
+
+	ASSERT_EQ(vg_media_ports_create(&p, 30000, 30009), 0);
+	EXPECT_EQ(vg_media_ports_reserve(p, 30004), 0);
+	EXPECT_EQ(vg_media_ports_reserve(p, 30004), -EBUSY);
+	EXPECT_EQ(vg_media_ports_reserve(p, 30005), -EINVAL); /* odd */
+	EXPECT_EQ(vg_media_ports_reserve(p, 31000), -EINVAL); /* outside */
+	EXPECT_EQ(vg_media_ports_in_use(p), 1u);
+	/* the allocator skips it */
+	for (int i = 0; i < 4; i++) {
+		ASSERT_EQ(vg_media_ports_alloc(p, &rtp), 0);
+		EXPECT_NE(rtp, 30004);
+	}
+	EXPECT_EQ(vg_media_ports_alloc(p, &rtp), -ENOSPC);
+	EXPECT_EQ(vg_media_ports_release(p, 30004), 0);
+	vg_media_ports_destroy(p);
+}
