@@ -21,6 +21,9 @@
 #include "vg_sip.h"
 
 #define VG_DPLINK_EVENTS_PER_POLL 256
+
+/* sip_ctl.c sends vg_dplink_read() replies of this size as hex */
+static_assert(sizeof(struct vg_dpapi_reply) == 192, "dpread reply size");
 #define VG_DPLINK_ALIVE_EVERY 25 /* polls between checks of the primary */
 
 struct vg_dplink {
@@ -115,8 +118,9 @@ eal_start(struct vg_dplink *l)
 	return 0;
 }
 
+/* Send a command, wait for its reply. @return the transport's result */
 static int
-request(struct vg_dplink *l, struct vg_dpapi_cmd *cmd,
+transport(struct vg_dplink *l, struct vg_dpapi_cmd *cmd,
 		struct vg_dpapi_reply *reply)
 {
 	int rc;
@@ -132,9 +136,17 @@ request(struct vg_dplink *l, struct vg_dpapi_cmd *cmd,
 		l->state = VG_DPLINK_LOST;
 		return -ENOTCONN;
 	}
-	if (rc != 0)
-		return rc;
-	return reply->status;
+	return rc;
+}
+
+/* @return the transport's error, else the command's status */
+static int
+request(struct vg_dplink *l, struct vg_dpapi_cmd *cmd,
+		struct vg_dpapi_reply *reply)
+{
+	int rc = transport(l, cmd, reply);
+
+	return rc != 0 ? rc : reply->status;
 }
 
 /* Sessions made by an earlier control plane: hand them to the owner. */
@@ -355,6 +367,22 @@ vg_dplink_delete_session(struct vg_dplink *l, uint32_t sess_id)
 	cmd.type = VG_CMD_SESS_DELETE;
 	cmd.sess_id = sess_id;
 	return request(l, &cmd, &reply);
+}
+
+int
+vg_dplink_read(struct vg_dplink *l, uint32_t type, uint32_t sess_id,
+		void *reply, size_t size)
+{
+	struct vg_dpapi_cmd cmd;
+
+	if (type != VG_CMD_SESS_LIST && type != VG_CMD_SESS_QUERY)
+		return -EPERM;
+	if (size < sizeof(struct vg_dpapi_reply))
+		return -EINVAL;
+	memset(&cmd, 0, sizeof(cmd));
+	cmd.type = type;
+	cmd.sess_id = sess_id;
+	return transport(l, &cmd, reply);
 }
 
 const struct vg_dpapi_leg_counters *

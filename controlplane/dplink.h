@@ -98,6 +98,18 @@ int vg_dplink_update_session(struct vg_dplink *l, uint32_t sess_id,
 /** Delete a session. @return as above */
 int vg_dplink_delete_session(struct vg_dplink *l, uint32_t sess_id);
 
+/**
+ * A read-only command (VG_CMD_SESS_LIST or VG_CMD_SESS_QUERY) for another
+ * process: the contract has one command sender, so voxgatectl asks
+ * through voxgate-cp's control socket while voxgate-cp runs.
+ * @param reply  receives the struct vg_dpapi_reply (size >= its size)
+ * @return 0 (the command's own result is in the reply's status),
+ *         -EPERM (another command type), -EINVAL (size), -ENOTCONN, or a
+ *         transport error
+ */
+int vg_dplink_read(struct vg_dplink *l, uint32_t type, uint32_t sess_id,
+		void *reply, size_t size);
+
 /** Counters of a leg in place; NULL when the link is not up. */
 const struct vg_dpapi_leg_counters *
 vg_dplink_counters(const struct vg_dplink *l, uint32_t leg_id);

@@ -1,9 +1,14 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /**
  * @file The control socket's commands of voxgate-cp (vg_ctl.h): "calls",
- * "registrations" and "stats", each one JSON object, read by voxgatectl.
+ * "registrations", "stats" and "dpread", each one JSON object, read by
+ * voxgatectl.
  */
+
+/* sizeof(struct vg_dpapi_reply), checked in dplink.c where it is known */
+#define VG_CTL_DPREAD_SIZE 192
 #include <errno.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "b2bua_pvt.h"
@@ -162,6 +167,39 @@ ctl_stats(struct re_printf *pf, const char *args, void *arg)
 	return err != 0 ? -ENOMEM : 0;
 }
 
+/*
+ * "dpread TYPE SESS_ID": a read-only data-plane command on behalf of
+ * voxgatectl (one command sender: voxgate-cp); the raw struct
+ * vg_dpapi_reply comes back as hex.
+ */
+static int
+ctl_dpread(struct re_printf *pf, const char *args, void *arg)
+{
+	const struct vg_b2bua *b2b = arg;
+	uint8_t reply[256];
+	unsigned long type, id;
+	char *end;
+	size_t i;
+	int rc, err;
+
+	type = strtoul(args, &end, 10);
+	if (end == args || *end != ' ')
+		return -EINVAL;
+	id = strtoul(end + 1, &end, 10);
+	if (*end != '\0' || id > UINT32_MAX)
+		return -EINVAL;
+	memset(reply, 0, sizeof(reply));
+	rc = vg_dplink_read(b2b->dp, (uint32_t)type, (uint32_t)id, reply,
+			sizeof(reply));
+	if (rc != 0)
+		return rc;
+	err = re_hprintf(pf, "{\"reply\":\"");
+	for (i = 0; i < VG_CTL_DPREAD_SIZE && err == 0; i++)
+		err = re_hprintf(pf, "%02x", reply[i]);
+	err |= re_hprintf(pf, "\"}");
+	return err != 0 ? -ENOMEM : 0;
+}
+
 int
 vg_sip_ctl_register(struct vg_sip_server *srv, struct vg_ctl_server *ctl)
 {
@@ -173,5 +211,7 @@ vg_sip_ctl_register(struct vg_sip_server *srv, struct vg_ctl_server *ctl)
 				srv);
 	if (rc == 0)
 		rc = vg_ctl_server_add(ctl, "stats", ctl_stats, srv);
+	if (rc == 0)
+		rc = vg_ctl_server_add(ctl, "dpread", ctl_dpread, srv->b2b);
 	return rc;
 }

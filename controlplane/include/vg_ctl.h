@@ -60,7 +60,8 @@ int vg_ctl_socket_path(const char *file_prefix, char *buf, size_t size);
 
 /**
  * A command's handler: print one JSON object (re_hprintf(pf, ...)); what
- * it prints is the reply. Runs on the event loop: it must not block.
+ * it prints is the reply. Runs on the event loop: it must not block, nor
+ * destroy the server.
  *
  * @param pf    where the reply goes (buffered by the server)
  * @param args  what followed the command on the line, without leading

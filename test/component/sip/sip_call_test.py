@@ -483,6 +483,17 @@ def case_media_session(ctx, tap):
         if call and call[0]["sess_id"] is not None:
             seen["dp"] = telemetry(plane.prefix, "/voxgate/session,%d"
                                    % call[0]["sess_id"])
+            if ctx.args.ctl:
+                # the session as the data plane holds it (QUERY, passed on
+                # by voxgate-cp, the one command sender)
+                out = subprocess.run(
+                    [ctx.args.ctl, "--config", plane.conf, "--json",
+                     "session", str(call[0]["sess_id"])],
+                    capture_output=True, text=True, timeout=60)
+                try:
+                    seen["ctl"] = json.loads(out.stdout)
+                except ValueError:
+                    seen["ctl"] = out.stdout + out.stderr
             seen["dp_count"] = telemetry(plane.prefix, "/voxgate/sessions")
         seen["stats"] = ctl(plane, "stats")
 
@@ -499,6 +510,13 @@ def case_media_session(ctx, tap):
            legs[1]["remote"].startswith("127.0.0.1:"),
            "answered call: a media session, both legs toward the SDP "
            "addresses", repr(call))
+    legs_sdp = [l["remote"] for l in legs]
+    got = seen.get("ctl")
+    text = json.dumps(got)
+    tap.ok(isinstance(got, dict) and len(legs_sdp) == 2 and
+           all(r in text for r in legs_sdp) and "198.51.100.1:" in text,
+           "voxgatectl session: the data plane's legs are the SDP "
+           "addresses", repr(got) + repr(legs_sdp))
     tap.ok(seen.get("dp", {}).get("active") == 1 and
            seen.get("dp_count", {}).get("active") == 1,
            "the data plane holds the session", repr(seen))
@@ -672,6 +690,7 @@ def main():
     ap.add_argument("--cp", required=True, help="voxgate-cp binary")
     ap.add_argument("--scenarios", required=True)
     ap.add_argument("--dp", help="voxgate-dp binary (the media cases)")
+    ap.add_argument("--ctl", help="voxgatectl binary (the media cases)")
     ap.add_argument("--sipp", default=shutil.which("sipp") or "sipp")
     ap.add_argument("--keep", action="store_true", help="keep the work dir")
     args = ap.parse_args()
