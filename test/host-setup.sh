@@ -22,7 +22,7 @@ PACKAGES=(
 	googletest libgtest-dev
 	libbcg729-dev libspandsp-dev libopus-dev libspeexdsp-dev
 	# tools the tests drive
-	sip-tester tshark iproute2 procps kmod
+	sip-tester tshark iproute2 procps kmod ethtool
 )
 
 install_packages() {
