@@ -17,7 +17,7 @@ import re
 import subprocess
 import sys
 
-TIMEOUT = 10
+TIMEOUT = 60  # a hang guard: loaded CI machines stall a case for seconds
 
 DATE_RE = re.compile(r'^(\d{4})-(\d{2})-(\d{2})$')
 TIME_RE = re.compile(r'^(\d{2}):(\d{2}):(\d{2})(?:\.(\d+))?$')
