@@ -2,6 +2,8 @@
 /** @file voxgate-cp's link to voxgate-dp (see dplink.h). */
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
+#include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -92,6 +94,8 @@ eal_start(struct vg_dplink *l)
 	static char *const extra[] = {"--log-level=lib.eal:error"};
 	struct vg_hw_eal_args *args;
 	char msg[160];
+	cpu_set_t cpus;
+	bool have_cpus;
 	int rc;
 
 	args = calloc(1, sizeof(*args));
@@ -105,7 +109,14 @@ eal_start(struct vg_dplink *l)
 		free(args);
 		return rc;
 	}
+	/* the EAL pins the calling thread to its main lcore; the SIP loop
+	 * is no lcore: it keeps the CPUs it had (not the data plane's) */
+	have_cpus = pthread_getaffinity_np(pthread_self(), sizeof(cpus),
+			&cpus) == 0;
 	rc = rte_eal_init(args->argc, args->argv);
+	if (have_cpus)
+		(void)pthread_setaffinity_np(pthread_self(), sizeof(cpus),
+				&cpus);
 	free(args);
 	if (rc < 0) {
 		vg_cp_log(VG_LOG_ERROR,
