@@ -187,20 +187,19 @@ static void
 timers(struct vg_dp *dp, uint64_t now)
 {
 	struct vg_dpapi_event ev[64];
-	unsigned int n, rounds;
+	/* a tenth of the sessions a tick (10 ticks a second): each leg is
+	 * looked at once a second, which is the timeouts' resolution, and
+	 * the workers' counter lines are not pulled away every tick */
+	uint32_t budget = dp->cfg->dp.max_sessions / 10 + 1;
+	unsigned int n;
 	uint16_t a;
 
-	/* Each leg times out once per idle period, so this ends; the bound
-	 * keeps a tick short whatever happens. */
-	for (rounds = 0; rounds <= 2 * dp->cfg->dp.max_sessions /
-			RTE_DIM(ev); rounds++) {
-		n = vg_sess_timeouts(dp->tbl, now, dp->tsc_hz, ev,
-			RTE_DIM(ev));
+	do {
+		n = vg_sess_timeouts_step(dp->tbl, now, dp->tsc_hz, ev,
+			RTE_DIM(ev), &budget);
 		if (n)
 			vg_dpapi_server_post(dp->srv, ev, n);
-		if (n < RTE_DIM(ev))
-			break;
-	}
+	} while (n == RTE_DIM(ev));
 	for (a = 0; a < dp->n_addrs; a++) {
 		vg_neigh_age(&dp->neigh[a], now,
 			(uint64_t)dp->cfg->dp.arp_timeout_s * dp->tsc_hz);
@@ -334,6 +333,7 @@ fill_addrs(struct vg_dp *dp, char *msg, size_t msg_size)
 		la->media_port_min = cfg->media.port_min;
 		la->media_port_max = cfg->media.port_max;
 		la->exception = cp->exception == VG_EXC_TAP;
+		la->tx_ip_cksum = dp->hw.ports[i].tx_ip_cksum;
 		la->media_base = (uint16_t)n;
 		la->range_n = (uint16_t)(vg_cfg_port_media_addrs(cp) - 1);
 		la->range_first = la->range_n == 0 ? 0 :

@@ -11,18 +11,25 @@
 
 #include "dp_pvt.h"
 
-/* Send what the burst produced, grouped by egress address. */
+/* Send what the burst produced, grouped by egress address (as it comes
+ * when there is one: nothing to sort). */
 static void
 send_tx(struct vg_dp_worker *w, struct vg_burst *b)
 {
 	struct vg_dp *dp = w->dp;
-	struct rte_mbuf *out[VG_BURST_MAX];
+	struct rte_mbuf *sorted[VG_BURST_MAX], **out;
 	uint16_t a, i, n, sent;
 
 	for (a = 0; a < dp->n_addrs && b->n_tx != 0; a++) {
-		for (i = 0, n = 0; i < b->n_tx; i++)
-			if (b->tx_addr[i] == a)
-				out[n++] = b->tx[i];
+		if (dp->n_addrs == 1) {
+			out = b->tx;
+			n = b->n_tx;
+		} else {
+			out = sorted;
+			for (i = 0, n = 0; i < b->n_tx; i++)
+				if (b->tx_addr[i] == a)
+					out[n++] = b->tx[i];
+		}
 		if (n == 0)
 			continue;
 		sent = rte_eth_tx_burst(dp->addrs[a].port_id, w->id, out, n);

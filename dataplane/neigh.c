@@ -27,19 +27,23 @@ void
 vg_neigh_init(struct vg_neigh *t)
 {
 	memset(t, 0, sizeof(*t));
+	t->gen = 1;
 }
 
-/* Writer side of the seqlock: make the entry odd, change, make it even. */
+/* Writer side of the seqlock: make the entry odd, change, make it even;
+ * then tell the readers' caches that a mapping changed. */
 static void
-entry_write(struct vg_neigh_entry *e, uint32_t ip, uint64_t mac)
+entry_write(struct vg_neigh *t, struct vg_neigh_entry *e, uint32_t ip,
+		uint64_t mac)
 {
-	uint32_t s = e->seq;
+	uint32_t s = e->seq, g = t->gen + 1;
 
 	__atomic_store_n(&e->seq, s + 1, __ATOMIC_RELAXED);
 	__atomic_thread_fence(__ATOMIC_RELEASE);
 	__atomic_store_n(&e->ip, ip, __ATOMIC_RELAXED);
 	__atomic_store_n(&e->mac, mac, __ATOMIC_RELAXED);
 	__atomic_store_n(&e->seq, s + 2, __ATOMIC_RELEASE);
+	__atomic_store_n(&t->gen, g != 0 ? g : 1, __ATOMIC_RELEASE);
 }
 
 int
@@ -56,7 +60,7 @@ vg_neigh_learn(struct vg_neigh *t, uint32_t ip,
 
 		if (e->ip == ip) {
 			if (e->mac != mac_pack(mac))
-				entry_write(e, ip, mac_pack(mac));
+				entry_write(t, e, ip, mac_pack(mac));
 			e->learned_tsc = now_tsc;
 			return 0;
 		}
@@ -67,7 +71,7 @@ vg_neigh_learn(struct vg_neigh *t, uint32_t ip,
 	}
 	if (free_e == NULL)
 		return -ENOSPC;
-	entry_write(free_e, ip, mac_pack(mac));
+	entry_write(t, free_e, ip, mac_pack(mac));
 	free_e->learned_tsc = now_tsc;
 	t->n++;
 	return 0;
@@ -82,7 +86,7 @@ vg_neigh_forget(struct vg_neigh *t, uint32_t ip)
 		struct vg_neigh_entry *e = &t->e[(s + i) & (VG_NEIGH_SLOTS - 1)];
 
 		if (e->ip == ip) {
-			entry_write(e, VG_NEIGH_TOMB, 0);
+			entry_write(t, e, VG_NEIGH_TOMB, 0);
 			t->n--;
 			return 0;
 		}
@@ -133,7 +137,7 @@ vg_neigh_age(struct vg_neigh *t, uint64_t now_tsc, uint64_t timeout_tsc)
 		if (e->ip == 0 || e->ip == VG_NEIGH_TOMB)
 			continue;
 		if (now_tsc - e->learned_tsc > timeout_tsc) {
-			entry_write(e, VG_NEIGH_TOMB, 0);
+			entry_write(t, e, VG_NEIGH_TOMB, 0);
 			t->n--;
 			n++;
 		}

@@ -9,6 +9,10 @@
  * the MAC of one neighbour with the IP of another and never waits for
  * the writer. Removal leaves a tombstone so probe chains stay intact;
  * the writer reuses tombstones on insert.
+ *
+ * gen changes whenever a mapping does (new entry, new MAC, removal), so
+ * a reader may keep what it looked up and reuse it while gen stays the
+ * same (the relay's per-leg next-hop cache).
  */
 #ifndef VG_NEIGH_PVT_H
 #define VG_NEIGH_PVT_H
@@ -37,7 +41,18 @@ struct vg_neigh_entry {
 struct vg_neigh {
 	struct vg_neigh_entry e[VG_NEIGH_SLOTS];
 	uint32_t n;                /**< live entries; main lcore */
+	uint32_t gen;              /**< never 0; writer: main lcore (release
+				      store after the entry), readers:
+				      acquire (vg_neigh_gen()) */
 };
+
+/** The table's generation: what was looked up while it read g stays
+ * valid while it still reads g. Thread: any. */
+static inline uint32_t
+vg_neigh_gen(const struct vg_neigh *t)
+{
+	return __atomic_load_n(&t->gen, __ATOMIC_ACQUIRE);
+}
 
 /** Empty the table. Thread: main lcore, before workers run. */
 void vg_neigh_init(struct vg_neigh *t);

@@ -68,6 +68,8 @@ struct vg_local_addr {
 	uint16_t media_port_min;       /**< [media] range, host order */
 	uint16_t media_port_max;
 	bool exception;                /**< exception path enabled */
+	bool tx_ip_cksum;              /**< the port computes the IPv4 header
+					  checksum of what we send */
 };
 
 /** One media address: where a leg's local_addr points. RO after
@@ -195,8 +197,9 @@ void vg_stage_lookup(struct vg_burst *b);
  * Stage 3: for VG_V_MEDIA packets with a leg: RTP/RTCP checks, source
  * check and latching (events), RFC 3550 statistics, payload-type map,
  * optional SSRC/seq/ts continuity, then L2/IPv4/UDP rewrite toward the
- * peer leg with checksums recomputed -> VG_V_FWD; or drop with a reason
- * (counted on the leg too). Thread: the rx owner of the legs.
+ * peer leg with checksums adjusted (RFC 1624; the IPv4 one left to the
+ * port when it offers that) -> VG_V_FWD; or drop with a reason (counted
+ * on the leg too). Thread: the rx owner of the legs.
  */
 void vg_stage_relay(struct vg_burst *b);
 

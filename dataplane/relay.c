@@ -5,8 +5,10 @@
  */
 #include <string.h>
 
+#include <rte_branch_prediction.h>
 #include <rte_byteorder.h>
 #include <rte_ip.h>
+#include <rte_mbuf.h>
 #include <rte_prefetch.h>
 #include <rte_udp.h>
 
@@ -15,6 +17,7 @@
 #define RTP_HDR_LEN 12  /* RFC 3550 s5.1, without CSRCs */
 #define RTCP_HDR_LEN 8  /* RFC 3550 s6.4 */
 #define IP_TTL_OUT 64
+#define VG_PT_DROP 0xff /* pt_map(): not in the map */
 
 static inline uint16_t
 rd16(const uint8_t *p)
@@ -29,37 +32,47 @@ rd32(const uint8_t *p)
 		(uint32_t)p[2] << 8 | p[3];
 }
 
-static inline void
-wr16(uint8_t *p, uint16_t v)
+/*
+ * Checksum arithmetic (RFC 1071) works on 16-bit words "as loaded": a
+ * sum taken over words read from the packet in host order is the sum of
+ * the network-order words byte-swapped, and stays so once stored back
+ * alike. The helpers below take fields as they sit in the packet (raw
+ * loads, or values in network order about to be stored), so the relay
+ * sums what it changes from registers instead of reading back what it
+ * has just written (a store-forwarding stall per field).
+ */
+static inline uint16_t
+raw16(const void *p)
 {
-	p[0] = (uint8_t)(v >> 8);
-	p[1] = (uint8_t)v;
-}
-
-static inline void
-wr32(uint8_t *p, uint32_t v)
-{
-	p[0] = (uint8_t)(v >> 24);
-	p[1] = (uint8_t)(v >> 16);
-	p[2] = (uint8_t)(v >> 8);
-	p[3] = (uint8_t)v;
-}
-
-/* One's complement sum (RFC 1071) of n 16-bit words at p, as loaded:
- * the sum is the same in either byte order once stored back alike. */
-static inline uint32_t
-sum16(const void *p, unsigned int n)
-{
-	const uint8_t *q = p;
-	uint32_t s = 0;
 	uint16_t w;
 
-	while (n--) {
-		memcpy(&w, q, sizeof(w));
-		s += w;
-		q += sizeof(w);
-	}
-	return s;
+	memcpy(&w, p, sizeof(w));
+	return w;
+}
+
+static inline uint32_t
+raw32(const void *p)
+{
+	uint32_t w;
+
+	memcpy(&w, p, sizeof(w));
+	return w;
+}
+
+/* The word made of bytes a then b as they sit in the packet. */
+static inline uint16_t
+bytes16(uint8_t a, uint8_t b)
+{
+	const uint8_t x[2] = {a, b};
+
+	return raw16(x);
+}
+
+/* The sum of the two words of a 32-bit field. */
+static inline uint32_t
+sum32(uint32_t v)
+{
+	return (v & 0xffff) + (v >> 16);
 }
 
 static inline uint16_t
@@ -81,39 +94,48 @@ vg_csum_adjust(uint16_t ck, uint32_t old, uint32_t new_sum)
 			(uint16_t)~fold16(old) + fold16(new_sum));
 }
 
+/*
+ * The slot of every media packet (asked for by classify), then, at once,
+ * every line the relay will touch for it (vg_leg_prefetch(): the leg's
+ * lines 0-1, its counters' lines 0-1). The addresses follow from the
+ * slot alone, so with 100k sessions the burst waits for two rounds of
+ * misses (slots, then legs and counters), not for a chain of pointers.
+ * ~8 cycles/pkt with the sessions in cache, ~40 at 100k: issuing the
+ * prefetches into two pages that are not in the TLB is the cost (they
+ * cost the same when the lines have a whole burst's time to arrive).
+ */
 void
 vg_stage_lookup(struct vg_burst *b)
 {
 	uint16_t i;
-	bool rtcp;
+	bool rtcp = false;
 
 	for (i = 0; i < b->n; i++) {
 		const struct rte_udp_hdr *udp;
+		struct vg_leg *leg;
 
 		if (b->verdict[i] != VG_V_MEDIA)
 			continue;
 		udp = rte_pktmbuf_mtod_offset(b->pkts[i],
 				const struct rte_udp_hdr *, b->l4_off[i]);
-		b->leg[i] = vg_sess_lookup(b->tbl, b->maddr[i],
+		leg = vg_sess_lookup(b->tbl, b->maddr[i],
 				rte_be_to_cpu_16(udp->dst_port), &rtcp);
-		if (b->leg[i] == NULL) {
+		b->leg[i] = leg;
+		if (unlikely(leg == NULL)) {
 			b->verdict[i] = VG_V_DROP;
 			b->reason[i] = VG_DROP_NO_SESSION;
 			continue;
 		}
 		b->rtcp[i] = rtcp;
-		/* relay runs after every lookup: let the lines arrive (the
-		 * leg's pointers, then its rx state) */
-		rte_prefetch0(b->leg[i]);
-		rte_prefetch0(RTE_PTR_ADD(b->leg[i], RTE_CACHE_LINE_SIZE));
+		vg_leg_prefetch(b->tbl, leg);
 	}
 }
 
 static uint8_t
-leg_drop(struct vg_burst *b, uint16_t i, struct vg_leg *leg,
+leg_drop(struct vg_burst *b, uint16_t i, struct vg_dpapi_leg_counters *ctr,
 		enum vg_drop_reason why)
 {
-	vg_ctr_add(&leg->ctr->drops[why], 1);
+	vg_ctr_add(&ctr->drops[why], 1);
 	b->reason[i] = (uint8_t)why;
 	return VG_V_DROP;
 }
@@ -140,31 +162,33 @@ event_new(struct vg_burst *b, const struct vg_leg *leg, uint16_t type)
  */
 static int
 source_check(struct vg_burst *b, struct vg_leg *leg,
-		const struct vg_leg_cfg *c, uint32_t src_ip, uint16_t sport,
+		const struct vg_leg_fast *c, uint32_t src_ip, uint16_t sport,
 		bool rtcp)
 {
 	uint64_t l = __atomic_load_n(&leg->latched, __ATOMIC_RELAXED);
 	struct vg_dpapi_event *e;
 	bool allowed;
 
-	if (l != 0 && (uint16_t)(l >> 48) == c->gen) {
+	if (likely(l != 0 && (uint16_t)(l >> 48) == c->gen)) {
 		/* RTCP comes from another port (port + 1, or NAT's choice) */
 		if (src_ip != (uint32_t)l ||
 				(!rtcp && sport != (uint16_t)(l >> 32)))
 			return VG_DROP_SRC_REJECTED;
 		return 0;
 	}
-	if (c->sdp.latching == VG_DPAPI_LATCH_ANY)
+	if (c->latching == VG_DPAPI_LATCH_ANY)
 		allowed = !rtcp;
 	else
 		allowed = src_ip == c->allowed_ip && (rtcp ||
 			c->allowed_port == 0 || sport == c->allowed_port);
 	if (!allowed)
 		return VG_DROP_SRC_REJECTED;
-	if (rtcp || c->sdp.latching == VG_DPAPI_LATCH_OFF)
+	if (rtcp || c->latching == VG_DPAPI_LATCH_OFF)
 		return 0;
+	l = vg_latch_pack(src_ip, sport, c->gen);
+	__atomic_store_n(&leg->latched, l, __ATOMIC_RELEASE);
 	/* release: the peer's rx lcore reads it to address this leg */
-	__atomic_store_n(&leg->latched, vg_latch_pack(src_ip, sport, c->gen),
+	__atomic_store_n(&vg_leg_peer(b->tbl, leg)->peer_latched, l,
 			__ATOMIC_RELEASE);
 	e = event_new(b, leg, VG_EVT_LATCHED);
 	e->u.latched.ip = src_ip;
@@ -172,16 +196,42 @@ source_check(struct vg_burst *b, struct vg_leg *leg,
 	return 0;
 }
 
+/* Where what a leg relays goes: the peer's latched source, else its SDP
+ * address, from the peer's local address and port. */
+struct relay_dest {
+	uint32_t ip;               /**< network order; 0 = none */
+	uint16_t port;             /**< 0 = none */
+	uint16_t sport;            /**< our port on the peer's side */
+	uint16_t maddr;            /**< our media address on that side */
+};
+
+static inline void
+relay_dest_get(const struct vg_leg *leg, const struct vg_leg_fast *c,
+		struct relay_dest *d)
+{
+	uint64_t l = __atomic_load_n(&leg->peer_latched, __ATOMIC_ACQUIRE);
+
+	if (l != 0 && (uint16_t)(l >> 48) == c->to_gen) {
+		d->ip = (uint32_t)l;
+		d->port = (uint16_t)(l >> 32);
+	} else {
+		d->ip = c->to_ip;
+		d->port = c->to_port;
+	}
+	d->sport = c->from_port;
+	d->maddr = c->from_addr;
+}
+
 /* RFC 3550 A.1/A.8 statistics of one RTP packet; SSRC change events. */
-static void
-rtp_stats(struct vg_burst *b, struct vg_leg *leg, const uint8_t *rtp,
+static inline void
+rtp_stats(struct vg_burst *b, struct vg_leg *leg,
+		struct vg_dpapi_leg_counters *ctr, const uint8_t *rtp,
 		uint32_t arrival)
 {
-	struct vg_dpapi_leg_counters *ctr = leg->ctr;
 	uint32_t ssrc = rd32(rtp + 8);
 	struct vg_rtp_seq *s = &leg->seq;
 
-	if (s->started && ssrc != ctr->ssrc) {
+	if (unlikely(s->started && ssrc != ctr->ssrc)) {
 		struct vg_dpapi_event *e = event_new(b, leg,
 				VG_EVT_SSRC_CHANGE);
 
@@ -209,18 +259,24 @@ rtp_stats(struct vg_burst *b, struct vg_leg *leg, const uint8_t *rtp,
  * SSRC/seq/ts continuity: the peer sees one source whose sequence and
  * timestamp go on across an SSRC change of ours (RFC 3550 s5.1: a new
  * SSRC would otherwise make the receiver restart its decoder state).
+ * Adds what it changes to the checksum sums *old and *new_sum.
  */
 static void
-rtp_rewrite_ssrc(struct vg_leg *leg, const struct vg_leg_cfg *c,
-		uint8_t *rtp, uint32_t arrival)
+rtp_rewrite_ssrc(struct vg_leg *leg, uint8_t *rtp, uint32_t arrival,
+		uint32_t *old, uint32_t *new_sum)
 {
 	struct vg_leg_tx *tx = &leg->tx;
-	uint32_t ssrc = rd32(rtp + 8), ts = rd32(rtp + 4);
-	uint16_t seq = rd16(rtp + 2);
+	uint16_t seq_raw = raw16(rtp + 2);
+	uint32_t ts_raw = raw32(rtp + 4), ssrc_raw = raw32(rtp + 8);
+	uint32_t ssrc = rte_be_to_cpu_32(ssrc_raw);
+	uint32_t ts = rte_be_to_cpu_32(ts_raw);
+	uint16_t seq = rte_be_to_cpu_16(seq_raw);
 
 	if (!tx->started) {
+		uint32_t out = vg_leg_cfg_get(leg)->sdp.out_ssrc;
+
 		tx->started = true;
-		tx->out_ssrc = c->sdp.out_ssrc != 0 ? c->sdp.out_ssrc : ssrc;
+		tx->out_ssrc = out != 0 ? out : ssrc;
 		tx->seq_off = 0;
 		tx->ts_off = 0;
 	} else if (ssrc != tx->in_ssrc) {
@@ -233,19 +289,67 @@ rtp_rewrite_ssrc(struct vg_leg *leg, const struct vg_leg_cfg *c,
 	tx->last_out_seq = (uint16_t)(seq + tx->seq_off);
 	tx->last_out_ts = ts + tx->ts_off;
 	tx->last_arrival = arrival;
-	wr16(rtp + 2, tx->last_out_seq);
-	wr32(rtp + 4, tx->last_out_ts);
-	wr32(rtp + 8, tx->out_ssrc);
+	*old += seq_raw + sum32(ts_raw) + sum32(ssrc_raw);
+	seq_raw = rte_cpu_to_be_16(tx->last_out_seq);
+	ts_raw = rte_cpu_to_be_32(tx->last_out_ts);
+	ssrc_raw = rte_cpu_to_be_32(tx->out_ssrc);
+	*new_sum += seq_raw + sum32(ts_raw) + sum32(ssrc_raw);
+	memcpy(rtp + 2, &seq_raw, sizeof(seq_raw));
+	memcpy(rtp + 4, &ts_raw, sizeof(ts_raw));
+	memcpy(rtp + 8, &ssrc_raw, sizeof(ssrc_raw));
+}
+
+/* Payload type out for pt in (RFC 3551 numbers), or VG_PT_DROP. */
+static inline uint8_t
+pt_map(const struct vg_leg_fast *c, uint8_t pt)
+{
+	unsigned int k;
+
+	if (likely(c->n_pt_map == 0))
+		return pt;
+	for (k = 0; k < c->n_pt_map && k < VG_DPAPI_PT_MAP_MAX; k++)
+		if (c->pt_map[k].in_pt == pt)
+			return c->pt_map[k].out_pt;
+	return VG_PT_DROP;
+}
+
+/*
+ * The next hop's MAC toward dip out of oa into *mac: from the leg's cache
+ * while the neighbour table's generation has not moved, else looked up
+ * (and cached). @return false when the table does not know it.
+ */
+static inline bool
+next_hop_mac(struct vg_leg *leg, const struct vg_local_addr *oa,
+		uint16_t port, uint32_t dip, struct rte_ether_addr *mac)
+{
+	struct vg_nh_cache *nh = &leg->nh;
+	uint32_t hop, gen;
+
+	if (oa->neigh == NULL) {
+		*mac = oa->nh_mac;
+		return true;
+	}
+	hop = vg_next_hop(oa, dip);
+	gen = vg_neigh_gen(oa->neigh);
+	if (likely(nh->gen == gen && nh->ip == hop && nh->port == port)) {
+		*mac = nh->mac;
+		return true;
+	}
+	if (!vg_neigh_lookup(oa->neigh, hop, mac))
+		return false;
+	nh->ip = hop;
+	nh->gen = gen;
+	nh->port = port;
+	nh->mac = *mac;
+	return true;
 }
 
 static uint8_t
 relay_one(struct vg_burst *b, uint16_t i)
 {
 	struct rte_mbuf *m = b->pkts[i];
-	struct vg_leg *leg = b->leg[i], *peer = leg->peer;
-	const struct vg_leg_cfg *c = vg_leg_cfg_get(leg);
-	const struct vg_leg_cfg *pc = vg_leg_cfg_get(peer);
-	struct vg_dpapi_leg_counters *ctr = leg->ctr;
+	struct vg_leg *leg = b->leg[i];
+	struct vg_dpapi_leg_counters *ctr = vg_leg_ctr(b->tbl, leg);
 	struct rte_ether_hdr *eth = rte_pktmbuf_mtod(m, struct rte_ether_hdr *);
 	struct rte_ipv4_hdr *ip = (struct rte_ipv4_hdr *)(eth + 1);
 	struct rte_udp_hdr *udp = rte_pktmbuf_mtod_offset(m,
@@ -254,97 +358,105 @@ relay_one(struct vg_burst *b, uint16_t i)
 	uint16_t plen = b->udp_len[i] - (uint16_t)sizeof(*udp);
 	const struct vg_local_addr *oa;
 	const struct vg_media_addr *ma;
+	struct vg_leg_fast c;
+	struct relay_dest d;
 	bool rtcp = b->rtcp[i];
-	uint16_t dport, sport;
-	uint32_t dip, old_addr, old_ttl, old_l4, new_addr;
-	uint64_t pl_latch;
+	uint32_t old_addr, new_addr, old_l4, new_l4;
+	uint16_t ttl_word;
 	int why;
 
+	vg_leg_fast_get(leg, &c);
 	vg_ctr_add(&ctr->rx_pkts, 1);
 	vg_ctr_add(&ctr->rx_bytes, plen);
 	/* RFC 5761 s4: on a muxed port, RTCP is told by types 192-223 */
-	if (!rtcp && (c->sdp.flags & VG_DPAPI_LEG_F_RTCP_MUX) && plen >= 2 &&
+	if (!rtcp && (c.flags & VG_DPAPI_LEG_F_RTCP_MUX) && plen >= 2 &&
 			pl[1] >= 192 && pl[1] <= 223)
 		rtcp = true;
-	if (rtcp && (plen < RTCP_HDR_LEN || pl[0] >> 6 != 2))
-		return leg_drop(b, i, leg, VG_DROP_RTCP_INVALID);
-	if (!rtcp && (plen < RTP_HDR_LEN || pl[0] >> 6 != 2))
-		return leg_drop(b, i, leg, VG_DROP_RTP_INVALID);
+	if (unlikely(rtcp) && (plen < RTCP_HDR_LEN || pl[0] >> 6 != 2))
+		return leg_drop(b, i, ctr, VG_DROP_RTCP_INVALID);
+	if (!rtcp && unlikely(plen < RTP_HDR_LEN || pl[0] >> 6 != 2))
+		return leg_drop(b, i, ctr, VG_DROP_RTP_INVALID);
 	b->rtcp[i] = rtcp;
-	why = source_check(b, leg, c, ip->src_addr,
+	why = source_check(b, leg, &c, ip->src_addr,
 			rte_be_to_cpu_16(udp->src_port), rtcp);
-	if (why != 0)
-		return leg_drop(b, i, leg, (enum vg_drop_reason)why);
+	if (unlikely(why != 0))
+		return leg_drop(b, i, ctr, (enum vg_drop_reason)why);
 	/* only accepted media keeps a call alive: injection cannot */
 	__atomic_store_n(&ctr->last_rx_tsc, b->now_tsc, __ATOMIC_RELAXED);
 
-	/* where the peer is: latched source, else its SDP address */
-	pl_latch = __atomic_load_n(&peer->latched, __ATOMIC_ACQUIRE);
-	if (pl_latch != 0 && (uint16_t)(pl_latch >> 48) == pc->gen) {
-		dip = (uint32_t)pl_latch;
-		dport = (uint16_t)(pl_latch >> 32);
-	} else {
-		dip = pc->sdp.remote_ip;
-		dport = pc->sdp.remote_port;
-	}
-	if (dip == 0 || dport == 0 || pc->sdp.local_addr >= b->n_maddrs)
-		return leg_drop(b, i, leg, VG_DROP_NO_DEST);
-	sport = pc->sdp.local_port;
-	if (rtcp && !(pc->sdp.flags & VG_DPAPI_LEG_F_RTCP_MUX)) {
-		dport++;
-		sport++;
+	relay_dest_get(leg, &c, &d);
+	if (unlikely(d.ip == 0 || d.port == 0 || d.maddr >= b->n_maddrs))
+		return leg_drop(b, i, ctr, VG_DROP_NO_DEST);
+	if (rtcp && !(c.flags & VG_LEG_F_PEER_MUX)) {
+		d.port++;
+		d.sport++;
 	}
 
-	/* what the rewrite below changes, for the incremental checksums:
-	 * addresses (IPv4 and the UDP pseudo header), TTL, ports, and the
-	 * RTP header (PT, seq, ts, SSRC) */
-	old_addr = sum16(&ip->src_addr, 4);
-	old_ttl = sum16(&ip->time_to_live, 1);
-	old_l4 = sum16(udp, 2) + (rtcp ? 0 : sum16(pl, RTP_HDR_LEN / 2));
+	/*
+	 * What the rewrite changes, summed before (old_*) and after (new_*)
+	 * for the incremental checksums: the addresses (IPv4 header and UDP
+	 * pseudo header), the TTL (IPv4 only), the ports and the RTP header
+	 * (PT, and seq/ts/SSRC when rewritten; UDP only).
+	 */
+	ma = &b->maddrs[d.maddr];
+	oa = &b->addrs[ma->port];
+	old_addr = sum32(ip->src_addr) + sum32(ip->dst_addr);
+	new_addr = sum32(ma->ip) + sum32(d.ip);
+	old_l4 = raw16(&udp->src_port) + raw16(&udp->dst_port);
+	new_l4 = rte_cpu_to_be_16(d.sport) + rte_cpu_to_be_16(d.port);
 	if (rtcp) {
 		vg_ctr_add(&ctr->rtcp_pkts, 1);
 	} else {
-		uint8_t out_pt = c->pt_out[pl[1] & 0x7f];
+		uint8_t out_pt = pt_map(&c, pl[1] & 0x7f);
+		uint8_t pt_byte = (uint8_t)((pl[1] & 0x80) | out_pt);
 		uint32_t arrival;
 
-		if (out_pt == VG_PT_DROP)
-			return leg_drop(b, i, leg, VG_DROP_PT_UNMAPPED);
-		arrival = vg_burst_rtp_now(b, c->clock_rate);
-		rtp_stats(b, leg, pl, arrival);
-		pl[1] = (uint8_t)((pl[1] & 0x80) | out_pt);
-		if (c->sdp.flags & VG_DPAPI_LEG_F_REWRITE_SSRC)
-			rtp_rewrite_ssrc(leg, c, pl, arrival);
+		if (unlikely(out_pt == VG_PT_DROP))
+			return leg_drop(b, i, ctr, VG_DROP_PT_UNMAPPED);
+		arrival = vg_burst_rtp_now(b, c.clock_rate);
+		rtp_stats(b, leg, ctr, pl, arrival);
+		old_l4 += bytes16(pl[0], pl[1]);
+		new_l4 += bytes16(pl[0], pt_byte);
+		pl[1] = pt_byte;
+		if (c.flags & VG_DPAPI_LEG_F_REWRITE_SSRC)
+			rtp_rewrite_ssrc(leg, pl, arrival, &old_l4, &new_l4);
 	}
 
-	ma = &b->maddrs[pc->sdp.local_addr];
-	oa = &b->addrs[ma->port];
-	if (oa->neigh == NULL) {
-		eth->dst_addr = oa->nh_mac;
-	} else if (!vg_neigh_lookup(oa->neigh, vg_next_hop(oa, dip),
-			&eth->dst_addr)) {
-		vg_neigh_hint_post(oa, ma->port, vg_next_hop(oa, dip), NULL);
-		return leg_drop(b, i, leg, VG_DROP_NO_NEIGH);
+	if (unlikely(!next_hop_mac(leg, oa, ma->port, d.ip, &eth->dst_addr))) {
+		vg_neigh_hint_post(oa, ma->port, vg_next_hop(oa, d.ip), NULL);
+		return leg_drop(b, i, ctr, VG_DROP_NO_NEIGH);
 	}
 	eth->src_addr = oa->mac;
+	ttl_word = bytes16(ip->time_to_live, ip->next_proto_id);
 	ip->src_addr = ma->ip;
-	ip->dst_addr = dip;
+	ip->dst_addr = d.ip;
 	ip->time_to_live = IP_TTL_OUT;
-	new_addr = sum16(&ip->src_addr, 4);
-	/* classify verified the header checksum, so adjusting it is exact */
-	ip->hdr_checksum = vg_csum_adjust(ip->hdr_checksum, old_addr + old_ttl,
-			new_addr + sum16(&ip->time_to_live, 1));
-	udp->src_port = rte_cpu_to_be_16(sport);
-	udp->dst_port = rte_cpu_to_be_16(dport);
+	if (oa->tx_ip_cksum) {
+		/* the port fills it in */
+		ip->hdr_checksum = 0;
+		m->l2_len = sizeof(*eth);
+		m->l3_len = b->l4_off[i] - sizeof(*eth);
+		m->ol_flags |= RTE_MBUF_F_TX_IPV4 | RTE_MBUF_F_TX_IP_CKSUM;
+	} else {
+		/* classify verified the header checksum (or the port did),
+		 * so adjusting it is exact */
+		ip->hdr_checksum = vg_csum_adjust(ip->hdr_checksum,
+				old_addr + ttl_word, new_addr +
+				bytes16(IP_TTL_OUT, ip->next_proto_id));
+	}
+	udp->src_port = rte_cpu_to_be_16(d.sport);
+	udp->dst_port = rte_cpu_to_be_16(d.port);
 	/*
 	 * Adjusted, not recomputed over the payload (a pass over all 172
-	 * bytes of a G.711 datagram): a datagram that arrived with a wrong
-	 * checksum leaves with a wrong one, as end to end should be. 0: none
-	 * was sent (RFC 768), and stays so; a computed 0 goes out as 0xffff.
+	 * bytes of a G.711 datagram), nor left to the port's UDP checksum
+	 * offload (that would recompute it): a datagram that arrived with a
+	 * wrong checksum leaves with a wrong one, as end to end should be.
+	 * 0: none was sent (RFC 768), and stays so; a computed 0 goes out
+	 * as 0xffff.
 	 */
 	if (udp->dgram_cksum != 0) {
 		uint16_t ck = vg_csum_adjust(udp->dgram_cksum,
-				old_addr + old_l4, new_addr + sum16(udp, 2) +
-				(rtcp ? 0 : sum16(pl, RTP_HDR_LEN / 2)));
+				old_addr + old_l4, new_addr + new_l4);
 
 		udp->dgram_cksum = ck != 0 ? ck : 0xffff;
 	}
@@ -355,59 +467,18 @@ relay_one(struct vg_burst *b, uint16_t i)
 }
 
 /*
- * With 100k sessions every leg, configuration and counter line is a
- * cache miss, and relay_one() follows pointers (leg -> cfg, leg -> peer
- * -> cfg, leg -> ctr) one after the other. So, VPP style, the burst is
- * walked twice before the work: each pass asks for the lines the
- * previous pass's lines point to, and the misses of a burst overlap
- * instead of adding up.
- */
-static void
-relay_prefetch(struct vg_burst *b)
-{
-	uint16_t i;
-
-	for (i = 0; i < b->n; i++) {
-		const struct vg_leg *leg = b->leg[i];
-
-		if (b->verdict[i] != VG_V_MEDIA || leg == NULL)
-			continue;
-		rte_prefetch0(__atomic_load_n(&leg->cfg, __ATOMIC_RELAXED));
-		rte_prefetch0(leg->peer);
-		rte_prefetch0(leg->ctr);
-		rte_prefetch0(RTE_PTR_ADD(leg->ctr, RTE_CACHE_LINE_SIZE));
-	}
-	for (i = 0; i < b->n; i++) {
-		const struct vg_leg *leg = b->leg[i];
-		const struct vg_leg_cfg *c;
-		const uint8_t *pl;
-
-		if (b->verdict[i] != VG_V_MEDIA || leg == NULL ||
-				b->udp_len[i] < sizeof(struct rte_udp_hdr) + 2)
-			continue;
-		c = __atomic_load_n(&leg->cfg, __ATOMIC_RELAXED);
-		pl = rte_pktmbuf_mtod_offset(b->pkts[i], const uint8_t *,
-				b->l4_off[i] + sizeof(struct rte_udp_hdr));
-		rte_prefetch0(__atomic_load_n(&leg->peer->cfg,
-				__ATOMIC_RELAXED));
-		rte_prefetch0(&c->pt_out[pl[1] & 0x7f]);
-	}
-}
-
-/*
- * Measured (perf record on the worker, perf/bench-dataplane, 100k
- * sessions, burst 32, ~400-870 cycles/pkt in all): this stage ~28% of
- * the worker's cycles (~120-240 cycles/pkt), mostly waiting for the leg,
- * config and counter lines; lookup ~18%, classify ~7%, neighbour lookup
- * ~4.5%, the net_pcap PMD ~25%. Before the prefetch passes and the
- * RFC 1624 checksums the whole worker took ~1870 cycles/pkt at 100k.
+ * The lines this stage touches were asked for by vg_stage_lookup(): the
+ * loop only works. ~39 cycles/pkt with the sessions in cache, ~50 at
+ * 100k sessions (median TSC cycles at burst 32, G.711 RTP, strict
+ * latching, neighbour cache hit). The whole worker beside it: classify
+ * ~23/~32, lookup ~8/~40, dispatch and free ~10, the net_pcap PMD about
+ * as much as all of that (perf/README.md).
  */
 void
 vg_stage_relay(struct vg_burst *b)
 {
 	uint16_t i;
 
-	relay_prefetch(b);
 	for (i = 0; i < b->n; i++)
 		if (b->verdict[i] == VG_V_MEDIA && b->leg[i] != NULL)
 			b->verdict[i] = relay_one(b, i);

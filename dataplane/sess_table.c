@@ -15,23 +15,28 @@
 #define DQ_SESS 1ull
 #define DQ_CFG 2ull
 
+/* Slot value of a leg: see vg_sess_table.slots. */
 static uint32_t
-slot_index(const struct vg_sess_table *t, uint16_t addr, uint16_t port)
+slot_val(const struct vg_sess_table *t, const struct vg_leg *leg, bool rtcp)
 {
-	return addr * t->n_slots_per_addr + (uint32_t)(port - t->port_min);
+	return leg == NULL ? 0 :
+		((uint32_t)(leg - t->legs) + 1) << 1 | (rtcp ? 1 : 0);
 }
 
 static void
-slot_set(struct vg_sess_table *t, uint16_t addr, uint16_t port, uintptr_t v)
+slot_set(struct vg_sess_table *t, uint16_t addr, uint16_t port, uint32_t v)
 {
-	__atomic_store_n(&t->slots[slot_index(t, addr, port)], v,
+	__atomic_store_n(&t->slots[vg_sess_slot(t, addr, port)], v,
 			__ATOMIC_RELEASE);
 }
 
-static uintptr_t
-slot_get(const struct vg_sess_table *t, uint16_t addr, uint16_t port)
+/* The leg on (addr, port), NULL when none (main lcore). */
+static const struct vg_leg *
+slot_owner(const struct vg_sess_table *t, uint16_t addr, uint16_t port)
 {
-	return t->slots[slot_index(t, addr, port)];
+	uint32_t v = t->slots[vg_sess_slot(t, addr, port)];
+
+	return v == 0 ? NULL : &t->legs[(v >> 1) - 1];
 }
 
 static void
@@ -177,6 +182,7 @@ vg_sess_table_create(const struct vg_config *cfg,
 		t->legs[i].side = i % 2;
 		t->legs[i].peer = &t->legs[i ^ 1];
 		t->legs[i].ctr = &t->ctrs[i];
+		rte_seqcount_init(&t->legs[i].fast_sc);
 	}
 	return t;
 fail:
@@ -235,19 +241,15 @@ ports_check(const struct vg_sess_table *t, const struct vg_dpapi_leg legs[2],
 	for (i = 0; i < 2; i++) {
 		const struct vg_dpapi_leg *l = &legs[i];
 		bool mux = l->flags & VG_DPAPI_LEG_F_RTCP_MUX;
-		uintptr_t v[2];
+		const struct vg_leg *owner[2];
 		unsigned int k;
 
-		v[0] = slot_get(t, l->local_addr, l->local_port);
-		v[1] = mux ? 0 : slot_get(t, l->local_addr,
+		owner[0] = slot_owner(t, l->local_addr, l->local_port);
+		owner[1] = mux ? NULL : slot_owner(t, l->local_addr,
 				(uint16_t)(l->local_port + 1));
-		for (k = 0; k < 2; k++) {
-			const struct vg_leg *owner = (const struct vg_leg *)
-					(v[k] & ~(uintptr_t)1);
-
-			if (owner != NULL && owner->sess_id != sess_id)
+		for (k = 0; k < 2; k++)
+			if (owner[k] != NULL && owner[k]->sess_id != sess_id)
 				return -EADDRINUSE;
-		}
 	}
 	/* the two legs must not overlap (RTCP port included) */
 	if (legs[0].local_addr == legs[1].local_addr &&
@@ -280,8 +282,6 @@ static void
 cfg_fill(struct vg_sess_table *t, struct vg_leg_cfg *c,
 		const struct vg_dpapi_leg *l, const struct vg_leg_cfg *old)
 {
-	unsigned int i;
-
 	memset(c, 0, sizeof(*c));
 	c->sdp = *l;
 	c->allowed_ip = l->allowed_src_ip != 0 ? l->allowed_src_ip :
@@ -297,26 +297,48 @@ cfg_fill(struct vg_sess_table *t, struct vg_leg_cfg *c,
 			t->next_gen = 1;
 		c->gen = t->next_gen;
 	}
-	if (l->n_pt_map == 0) {
-		for (i = 0; i < RTE_DIM(c->pt_out); i++)
-			c->pt_out[i] = (uint8_t)i;
-	} else {
-		memset(c->pt_out, VG_PT_DROP, sizeof(c->pt_out));
-		for (i = 0; i < l->n_pt_map; i++)
-			c->pt_out[l->pt_map[i].in_pt] = l->pt_map[i].out_pt;
-	}
+}
+
+/* The relay's copy of c (the leg's) and pc (its peer's) in the leg's
+ * first line; readers see all of it or none of it (a leg being created
+ * is not published yet). */
+static void
+leg_fast_set(struct vg_leg *leg, const struct vg_leg_cfg *c,
+		const struct vg_leg_cfg *pc)
+{
+	struct vg_leg_fast f;
+
+	memset(&f, 0, sizeof(f));
+	f.allowed_ip = c->allowed_ip;
+	f.clock_rate = c->clock_rate;
+	f.allowed_port = c->allowed_port;
+	f.gen = c->gen;
+	f.flags = c->sdp.flags & (VG_DPAPI_LEG_F_RTCP_MUX |
+			VG_DPAPI_LEG_F_REWRITE_SSRC);
+	if (pc->sdp.flags & VG_DPAPI_LEG_F_RTCP_MUX)
+		f.flags |= VG_LEG_F_PEER_MUX;
+	f.latching = c->sdp.latching;
+	f.n_pt_map = c->sdp.n_pt_map;
+	memcpy(f.pt_map, c->sdp.pt_map, sizeof(f.pt_map));
+	f.to_ip = pc->sdp.remote_ip;
+	f.to_port = pc->sdp.remote_port;
+	f.to_gen = pc->gen;
+	f.from_port = pc->sdp.local_port;
+	f.from_addr = pc->sdp.local_addr;
+	rte_seqcount_write_begin(&leg->fast_sc);
+	leg->fast = f;
+	rte_seqcount_write_end(&leg->fast_sc);
 }
 
 static void
 leg_publish(struct vg_sess_table *t, struct vg_leg *leg,
 		const struct vg_dpapi_leg *l, bool on)
 {
-	uintptr_t v = on ? (uintptr_t)leg : 0;
-
-	slot_set(t, l->local_addr, l->local_port, v);
+	slot_set(t, l->local_addr, l->local_port,
+			slot_val(t, on ? leg : NULL, false));
 	if (!(l->flags & VG_DPAPI_LEG_F_RTCP_MUX))
 		slot_set(t, l->local_addr, (uint16_t)(l->local_port + 1),
-				v ? v | 1 : 0);
+				slot_val(t, on ? leg : NULL, true));
 }
 
 int
@@ -349,15 +371,20 @@ vg_sess_create(struct vg_sess_table *t, const struct vg_dpapi_leg legs[2],
 		cfg_fill(t, leg->cfg, &legs[i], NULL);
 		leg->cookie = cookie;
 		leg->latched = 0;
+		leg->peer_latched = 0;
 		leg->created_tsc = now;
 		leg->timeout_sent = false;
 		leg->timeout_seen_tsc = now;
 		memset(&leg->seq, 0, sizeof(leg->seq));
+		memset(&leg->nh, 0, sizeof(leg->nh));
 		memset(&leg->tx, 0, sizeof(leg->tx));
 		gen = ctr->session_gen + 1;
 		memset(ctr, 0, sizeof(*ctr));
 		ctr->session_gen = gen;
 	}
+	for (i = 0; i < 2; i++)
+		leg_fast_set(&t->legs[2 * id + i], t->legs[2 * id + i].cfg,
+				t->legs[2 * id + (i ^ 1)].cfg);
 	t->state[id] = VG_SESS_ACTIVE;
 	for (i = 0; i < 2; i++)
 		leg_publish(t, &t->legs[2 * id + i], &legs[i], true);
@@ -408,6 +435,7 @@ vg_sess_update(struct vg_sess_table *t, uint32_t sess_id,
 	for (i = 0; i < 2; i++) {
 		struct vg_leg *leg = &t->legs[2 * sess_id + i];
 
+		leg_fast_set(leg, nc[i], nc[i ^ 1]);
 		__atomic_store_n(&leg->cfg, nc[i], __ATOMIC_RELEASE);
 		if (moved[i])
 			leg_publish(t, leg, &legs[i], true);
@@ -448,46 +476,77 @@ vg_sess_leg(struct vg_sess_table *t, uint32_t sess_id, unsigned int side)
 	return &t->legs[2 * sess_id + side];
 }
 
+/* The timeout check of one session's legs; *n events so far. */
+static void
+sess_timeouts(struct vg_sess_table *t, uint32_t s, uint64_t now_tsc,
+		uint64_t tsc_hz, struct vg_dpapi_event *evts, unsigned int max,
+		unsigned int *n)
+{
+	uint32_t i;
+
+	for (i = 0; i < 2 && *n < max; i++) {
+		struct vg_leg *leg = &t->legs[2 * s + i];
+		uint64_t last = __atomic_load_n(&leg->ctr->last_rx_tsc,
+				__ATOMIC_RELAXED);
+		uint64_t limit = (uint64_t)leg->cfg->timeout_s * tsc_hz;
+		struct vg_dpapi_event *e;
+
+		if (last == 0)
+			last = leg->created_tsc;
+		if (last != leg->timeout_seen_tsc) {
+			/* media flowed again: re-arm */
+			leg->timeout_seen_tsc = last;
+			leg->timeout_sent = false;
+		}
+		/* A worker may have stamped a packet after now_tsc was
+		 * read: compare signed, or that looks ancient. */
+		if (leg->timeout_sent || limit == 0 ||
+				(int64_t)(now_tsc - last) <= (int64_t)limit)
+			continue;
+		leg->timeout_sent = true;
+		e = &evts[(*n)++];
+		memset(e, 0, sizeof(*e));
+		e->type = VG_EVT_MEDIA_TIMEOUT;
+		e->sess_id = s;
+		e->leg_id = leg->id;
+		e->cookie = leg->cookie;
+		e->u.timeout.idle_s = (uint32_t)((now_tsc - last) / tsc_hz);
+	}
+}
+
 unsigned int
 vg_sess_timeouts(struct vg_sess_table *t, uint64_t now_tsc, uint64_t tsc_hz,
 		struct vg_dpapi_event *evts, unsigned int max)
 {
 	unsigned int n = 0;
-	uint32_t s, i;
+	uint32_t s;
 
-	for (s = 0; s < t->max_sessions && n < max; s++) {
-		if (t->state[s] != VG_SESS_ACTIVE)
-			continue;
-		for (i = 0; i < 2 && n < max; i++) {
-			struct vg_leg *leg = &t->legs[2 * s + i];
-			uint64_t last = __atomic_load_n(&leg->ctr->last_rx_tsc,
-					__ATOMIC_RELAXED);
-			uint64_t limit = (uint64_t)leg->cfg->timeout_s * tsc_hz;
+	for (s = 0; s < t->max_sessions && n < max; s++)
+		if (t->state[s] == VG_SESS_ACTIVE)
+			sess_timeouts(t, s, now_tsc, tsc_hz, evts, max, &n);
+	return n;
+}
 
-			if (last == 0)
-				last = leg->created_tsc;
-			if (last != leg->timeout_seen_tsc) {
-				/* media flowed again: re-arm */
-				leg->timeout_seen_tsc = last;
-				leg->timeout_sent = false;
-			}
-			/* A worker may have stamped a packet after now_tsc
-			 * was read: compare signed, or that looks ancient. */
-			if (leg->timeout_sent || limit == 0 ||
-					(int64_t)(now_tsc - last) <=
-						(int64_t)limit)
-				continue;
-			leg->timeout_sent = true;
-			memset(&evts[n], 0, sizeof(evts[n]));
-			evts[n].type = VG_EVT_MEDIA_TIMEOUT;
-			evts[n].sess_id = s;
-			evts[n].leg_id = leg->id;
-			evts[n].cookie = leg->cookie;
-			evts[n].u.timeout.idle_s =
-				(uint32_t)((now_tsc - last) / tsc_hz);
-			n++;
+unsigned int
+vg_sess_timeouts_step(struct vg_sess_table *t, uint64_t now_tsc,
+		uint64_t tsc_hz, struct vg_dpapi_event *evts, unsigned int max,
+		uint32_t *budget)
+{
+	unsigned int n = 0;
+	uint32_t s = t->timeout_next;
+
+	while (*budget > 0 && n < max) {
+		if (s >= t->max_sessions)
+			s = 0;
+		if (t->state[s] == VG_SESS_ACTIVE) {
+			sess_timeouts(t, s, now_tsc, tsc_hz, evts, max, &n);
+			if (n == max)
+				break; /* its other leg may not have fitted */
 		}
+		s++;
+		(*budget)--;
 	}
+	t->timeout_next = s;
 	return n;
 }
 

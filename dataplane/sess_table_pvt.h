@@ -8,15 +8,29 @@
  * goes through an RCU defer queue and returns to its pool only after every
  * registered reader has passed a quiescent state.
  *
- * Ownership of a leg (struct vg_leg):
- *  - RO after create (main lcore, before publication): id, sess_id,
- *    side, peer, ctr;
- *  - cfg: replaced by the main lcore (atomic release store), read by any
- *    worker (acquire load); the old one is reclaimed after a grace period;
- *  - latched: written by the leg's rx owner (the worker whose queue gets
- *    the leg's local port: hw/ steers on the destination UDP port), read
- *    by the peer's rx owner to address packets to this leg;
- *  - the rest (rx, tx rewrite state) and *ctr: the rx owner only.
+ * A leg is four cache lines, laid out for the relay (vg_stage_relay()):
+ * a packet received on leg A reads A's lines 0 and 1 and writes A's line
+ * 1 and A's counter lines 0 and 1. It reads nothing of the peer B: A's
+ * line 0 holds what it needs of B (B's address and ports, and B's
+ * latched source) too. The relay follows no pointer, so the lookup stage
+ * asks for all four lines as soon as it has the slot (ctrs[i] are the
+ * counters of legs[i]).
+ *
+ * Ownership of a leg (struct vg_leg), line by line:
+ *  - line 0: fast: the relay's copy of the configuration of the leg and
+ *    of its peer, written by the main lcore under fast_sc (rte_seqcount),
+ *    so a reader never mixes two configurations; latched: the rx owner
+ *    (release store); peer_latched: the peer's rx owner, which stores
+ *    the same word in its own latched and here (release);
+ *  - line 1: the rx owner only (RFC 3550 state, next-hop MAC cache);
+ *  - line 2: tx rewrite state (rx owner; only with REWRITE_SSRC), id,
+ *    sess_id, cookie, created_tsc, side (RO after create);
+ *  - line 3: the main lcore (media-timeout scan), and pointers RO after
+ *    create (peer, ctr) or replaced by the main lcore under RCU (cfg: the
+ *    whole configuration as the control plane sent it, for queries,
+ *    updates, timeouts and the relay's rare paths).
+ * The rx owner is the worker whose queue gets the leg's local port (hw/
+ * steers on the destination UDP port). *ctr: the rx owner.
  */
 #ifndef VG_SESS_TABLE_PVT_H
 #define VG_SESS_TABLE_PVT_H
@@ -25,8 +39,10 @@
 #include <stdint.h>
 
 #include <rte_common.h>
+#include <rte_ether.h>
 #include <rte_prefetch.h>
 #include <rte_rcu_qsbr.h>
+#include <rte_seqcount.h>
 
 #include "vg_config.h"
 #include "vg_dpapi.h"
@@ -36,7 +52,7 @@
 extern "C" {
 #endif
 
-/** Immutable configuration of a leg; replaced as a whole on update. */
+/** Configuration of a leg; replaced as a whole on update (RCU). */
 struct vg_leg_cfg {
 	struct vg_dpapi_leg sdp;   /**< as the control plane sent it */
 	uint32_t allowed_ip;       /**< STRICT: resolved allowed source */
@@ -44,10 +60,34 @@ struct vg_leg_cfg {
 	uint16_t gen;              /**< latching epoch, never 0 */
 	uint32_t clock_rate;       /**< Hz, resolved default */
 	uint32_t timeout_s;        /**< resolved default */
-	uint8_t pt_out[128];       /**< PT in -> PT out; 0xff = drop */
-} __rte_cache_aligned;
+};
 
-#define VG_PT_DROP 0xff
+/** vg_leg_fast.flags: the peer muxes RTCP (its VG_DPAPI_LEG_F_RTCP_MUX) */
+#define VG_LEG_F_PEER_MUX (1u << 15)
+
+/**
+ * What the relay needs to take a packet in on a leg (this leg's
+ * configuration) and send it on (its peer's), resolved (defaults
+ * applied) and small enough to share line 0 with the latched sources.
+ * Written by the main lcore under vg_leg.fast_sc.
+ */
+struct vg_leg_fast {
+	/* this leg: what it accepts, how it counts and maps */
+	uint32_t allowed_ip;       /**< vg_leg_cfg.allowed_ip */
+	uint32_t clock_rate;       /**< Hz */
+	uint16_t allowed_port;     /**< 0 = any */
+	uint16_t gen;              /**< latching epoch */
+	uint16_t flags;            /**< VG_DPAPI_LEG_F_*, VG_LEG_F_PEER_MUX */
+	uint8_t latching;          /**< enum vg_dpapi_latching */
+	uint8_t n_pt_map;          /**< 0: payload types pass unchanged */
+	struct vg_dpapi_pt_map pt_map[VG_DPAPI_PT_MAP_MAX];
+	/* the peer: where what this leg receives goes */
+	uint32_t to_ip;            /**< peer's SDP address, network order */
+	uint16_t to_port;          /**< peer's SDP port */
+	uint16_t to_gen;           /**< peer's latching epoch */
+	uint16_t from_port;        /**< peer's local RTP port: our source */
+	uint16_t from_addr;        /**< peer's media address index */
+};
 
 /** latched word: ip (network order) | port << 32 | gen << 48 */
 static inline uint64_t
@@ -68,23 +108,51 @@ struct vg_leg_tx {
 	uint32_t last_arrival;     /**< arrival (RTP clock) of last packet */
 };
 
+/**
+ * The next-hop MAC of what a leg relays (to its peer's remote), as the
+ * neighbour table of egress port `port` gave it when its generation was
+ * `gen` (0: empty). Saves a neighbour lookup per packet.
+ */
+struct vg_nh_cache {
+	uint32_t ip;               /**< next hop, network order */
+	uint32_t gen;              /**< vg_neigh.gen it was read at */
+	struct rte_ether_addr mac;
+	uint16_t port;             /**< egress [[port]] index */
+};
+
 struct vg_leg {
+	/* line 0: what the relay reads per packet */
+	rte_seqcount_t fast_sc;    /**< writer: main lcore */
+	struct vg_leg_fast fast;   /**< owner: main lcore, under fast_sc */
+	uint64_t latched;          /**< owner: rx lcore; 0 = none */
+	uint64_t peer_latched;     /**< the peer's latched; owner: the
+				      peer's rx lcore */
+	/* line 1: the rx owner's per-packet state */
+	struct vg_rtp_seq seq __rte_cache_aligned; /**< owner: rx lcore */
+	struct vg_nh_cache nh;     /**< owner: rx lcore */
+	/* line 2 */
+	struct vg_leg_tx tx __rte_cache_aligned; /**< owner: rx lcore */
 	uint32_t id;               /**< counters index; RO */
 	uint32_t sess_id;          /**< RO */
-	uint8_t side;              /**< 0 or 1; RO */
-	struct vg_leg *peer;       /**< RO */
-	struct vg_dpapi_leg_counters *ctr; /**< RO; fields: rx owner */
-	struct vg_leg_cfg *cfg;    /**< owner: main lcore, RCU-published */
 	uint64_t cookie;           /**< RO after create */
-	uint64_t latched;          /**< owner: rx lcore; 0 = none */
 	uint64_t created_tsc;      /**< RO after create */
-	struct vg_rtp_seq seq;     /**< owner: rx lcore */
-	struct vg_leg_tx tx;       /**< owner: rx lcore */
-	/* own line: the main lcore's timeout scan must not bounce the
-	 * lines the rx lcore writes per packet */
+	uint8_t side;              /**< 0 or 1; RO */
+	/* line 3: the main lcore's timeout scan must not bounce the lines
+	 * the rx lcore writes per packet */
 	uint64_t timeout_seen_tsc __rte_cache_aligned; /**< owner: main */
 	bool timeout_sent;         /**< owner: main lcore */
+	struct vg_leg *peer;       /**< RO (legs[id ^ 1]) */
+	struct vg_dpapi_leg_counters *ctr; /**< RO (ctrs[id]); fields: rx
+					      owner */
+	struct vg_leg_cfg *cfg;    /**< owner: main lcore, RCU-published */
 } __rte_cache_aligned;
+
+static_assert(offsetof(struct vg_leg, peer_latched) + sizeof(uint64_t) <=
+	RTE_CACHE_LINE_SIZE, "vg_leg line 0 overflows");
+static_assert(offsetof(struct vg_leg, side) < 3 * RTE_CACHE_LINE_SIZE,
+	"vg_leg line 2 overflows");
+static_assert(sizeof(struct vg_leg) == 4 * RTE_CACHE_LINE_SIZE,
+	"vg_leg is four lines");
 
 /** State of a session slot; owner: main lcore. */
 enum vg_sess_state {
@@ -103,10 +171,11 @@ struct vg_sess_table {
 	uint32_t default_timeout_s;
 	struct rte_rcu_qsbr *qsbr;
 	struct rte_rcu_qsbr_dq *dq;
-	/** [addr * n_slots_per_addr + port - port_min]: leg pointer with
-	 * bit 0 set for the RTCP port; writer: main lcore (release),
-	 * readers: workers (acquire) */
-	uintptr_t *slots;
+	/** [addr * n_slots_per_addr + port - port_min]: (leg index + 1)
+	 * << 1, bit 0 set for the RTCP port, 0 = none (half the bytes of
+	 * a pointer: the array is walked at random, one line per packet);
+	 * writer: main lcore (release), readers: workers (acquire) */
+	uint32_t *slots;
 	struct vg_leg *legs;       /**< [2 * max_sessions] */
 	struct vg_leg_cfg *cfgs;   /**< [n_cfgs] pool */
 	struct vg_dpapi_leg_counters *ctrs; /**< [2 * max_sessions] */
@@ -118,6 +187,7 @@ struct vg_sess_table {
 	uint32_t *free_cfg;        /**< stack of free cfg indices */
 	uint32_t n_free_cfg;
 	uint16_t next_gen;         /**< latching epochs */
+	uint32_t timeout_next;     /**< session the timeout scan goes on at */
 };
 
 /**
@@ -173,15 +243,37 @@ struct vg_leg *vg_sess_leg(struct vg_sess_table *t, uint32_t sess_id,
 
 /**
  * Media timeouts: fill evts (at most max) for legs idle longer than their
- * timeout, once per idle period. Thread: main lcore.
+ * timeout, once per idle period; scans every session. Thread: main lcore.
  * @return events written
  */
 unsigned int vg_sess_timeouts(struct vg_sess_table *t, uint64_t now_tsc,
 		uint64_t tsc_hz, struct vg_dpapi_event *evts, unsigned int max);
 
+/**
+ * vg_sess_timeouts() over a slice: up to *budget sessions from where the
+ * previous call stopped, wrapping at the end; *budget is decreased by the
+ * sessions scanned. Stops early when evts is full (the session that did
+ * not fit is scanned again next time). Lets the main lcore spread the
+ * scan over time: reading every leg's counters each tick would pull the
+ * lines the workers write per packet away from them. Thread: main lcore.
+ * @return events written
+ */
+unsigned int vg_sess_timeouts_step(struct vg_sess_table *t, uint64_t now_tsc,
+		uint64_t tsc_hz, struct vg_dpapi_event *evts, unsigned int max,
+		uint32_t *budget);
+
 /** Command handler for vg_dpapi_server_poll(); arg is the table. */
 int vg_sess_cmd(const struct vg_dpapi_cmd *cmd, struct vg_dpapi_reply *reply,
 		void *arg);
+
+/** Slot index of (addr, port), or UINT32_MAX when out of the table. */
+static inline uint32_t
+vg_sess_slot(const struct vg_sess_table *t, uint16_t addr, uint16_t port)
+{
+	if (addr >= t->n_addrs || port < t->port_min || port > t->port_max)
+		return UINT32_MAX;
+	return addr * t->n_slots_per_addr + (uint32_t)(port - t->port_min);
+}
 
 /**
  * Find the leg listening on (addr, port). Thread: a registered, online
@@ -193,14 +285,16 @@ static inline struct vg_leg *
 vg_sess_lookup(const struct vg_sess_table *t, uint16_t addr, uint16_t port,
 		bool *rtcp)
 {
-	uintptr_t v;
+	uint32_t k = vg_sess_slot(t, addr, port), v;
 
-	if (addr >= t->n_addrs || port < t->port_min || port > t->port_max)
+	if (k == UINT32_MAX)
 		return NULL;
-	v = __atomic_load_n(&t->slots[addr * t->n_slots_per_addr +
-			(uint32_t)(port - t->port_min)], __ATOMIC_ACQUIRE);
+	/* pairs with the release store that published the leg */
+	v = __atomic_load_n(&t->slots[k], __ATOMIC_ACQUIRE);
+	if (v == 0)
+		return NULL;
 	*rtcp = (v & 1) != 0;
-	return (struct vg_leg *)(v & ~(uintptr_t)1);
+	return &t->legs[(v >> 1) - 1];
 }
 
 /** Ask for the slot of (addr, port) ahead of vg_sess_lookup(): with many
@@ -208,9 +302,54 @@ vg_sess_lookup(const struct vg_sess_table *t, uint16_t addr, uint16_t port,
 static inline void
 vg_sess_prefetch(const struct vg_sess_table *t, uint16_t addr, uint16_t port)
 {
-	if (addr < t->n_addrs && port >= t->port_min && port <= t->port_max)
-		rte_prefetch0(&t->slots[addr * t->n_slots_per_addr +
-				(uint32_t)(port - t->port_min)]);
+	uint32_t k = vg_sess_slot(t, addr, port);
+
+	if (k != UINT32_MAX)
+		rte_prefetch0(&t->slots[k]);
+}
+
+/** The leg's peer, without reading the leg. */
+static inline struct vg_leg *
+vg_leg_peer(const struct vg_sess_table *t, const struct vg_leg *leg)
+{
+	return &t->legs[(uint32_t)(leg - t->legs) ^ 1];
+}
+
+/** The leg's counters, without reading the leg. */
+static inline struct vg_dpapi_leg_counters *
+vg_leg_ctr(const struct vg_sess_table *t, const struct vg_leg *leg)
+{
+	return &t->ctrs[leg - t->legs];
+}
+
+/**
+ * Ask for every line the relay touches for a packet on leg: its lines 0
+ * and 1 and its counter lines 0 and 1 (written).
+ */
+static inline void
+vg_leg_prefetch(const struct vg_sess_table *t, const struct vg_leg *leg)
+{
+	const struct vg_dpapi_leg_counters *ctr = vg_leg_ctr(t, leg);
+
+	rte_prefetch0(leg);
+	rte_prefetch0_write(&leg->seq);
+	rte_prefetch0_write(ctr);
+	rte_prefetch0_write(&ctr->ext_max_seq);
+}
+
+/**
+ * Copy a leg's fast configuration, consistent (a concurrent update is
+ * either wholly seen or not at all). Thread: any.
+ */
+static inline void
+vg_leg_fast_get(const struct vg_leg *leg, struct vg_leg_fast *out)
+{
+	uint32_t sn;
+
+	do {
+		sn = rte_seqcount_read_begin(&leg->fast_sc);
+		*out = leg->fast;
+	} while (rte_seqcount_read_retry(&leg->fast_sc, sn));
 }
 
 /** The leg's current configuration (acquire). */

@@ -4,13 +4,19 @@
  * voxgate-dp as a secondary process, creates the sessions that the
  * benchmark's pcap addresses (see gen_rtp_pcap.py), then samples the
  * worker's counters over a window and prints one line:
- *   sessions=N rx_mpps=X fwd_mpps=Y cycles_per_pkt=C busy_pct=B
- * usage: bench-dp-client FILE_PREFIX SESSIONS PORT_MIN SECONDS [PER_ADDR]
+ *   sessions=N rx_mpps=X fwd_mpps=Y cycles_per_pkt=C busy_pct=B cpu_pct=P
+ * usage: bench-dp-client FILE_PREFIX SESSIONS PORT_MIN SECONDS [PER_ADDR
+ *        [DP_PID]]
  * Sessions fill media addresses 0, 1, ... (the port's address, then its
  * media_range) PER_ADDR at a time (default: all on address 0), as
- * gen_rtp_pcap.py addresses them.
+ * gen_rtp_pcap.py addresses them. cpu_pct is how much of the window the
+ * worker thread (DP_PID's "rte-worker-1") was on a CPU, from
+ * /proc/DP_PID/task/TID/schedstat; -1 without DP_PID. On a shared
+ * machine a low value means the figures are the scheduler's, not the
+ * relay's.
  */
 #include <arpa/inet.h>
+#include <dirent.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -27,6 +33,61 @@ ld(const uint64_t *p)
 	return __atomic_load_n(p, __ATOMIC_RELAXED);
 }
 
+/* The schedstat file of pid's thread called name into path; 0 or -1. */
+static int
+thread_stat_path(long pid, const char *name, char *path, size_t size)
+{
+	char dir[64], comm[64];
+	struct dirent *e;
+	DIR *d;
+	FILE *f;
+	int rc = -1;
+
+	snprintf(dir, sizeof(dir), "/proc/%ld/task", pid);
+	d = opendir(dir);
+	if (d == NULL)
+		return -1;
+	while (rc != 0 && (e = readdir(d)) != NULL) {
+		snprintf(path, size, "%s/%s/comm", dir, e->d_name);
+		f = fopen(path, "r");
+		if (f == NULL)
+			continue;
+		if (fgets(comm, sizeof(comm), f) != NULL &&
+				strncmp(comm, name, strlen(name)) == 0 &&
+				comm[strlen(name)] == '\n') {
+			snprintf(path, size, "%s/%s/schedstat", dir, e->d_name);
+			rc = 0;
+		}
+		fclose(f);
+	}
+	closedir(d);
+	return rc;
+}
+
+/* Nanoseconds the thread has been on a CPU (schedstat's first field). */
+static double
+oncpu_ns(const char *path)
+{
+	unsigned long long ns = 0;
+	FILE *f = fopen(path, "r");
+
+	if (f == NULL)
+		return 0;
+	if (fscanf(f, "%llu", &ns) != 1)
+		ns = 0;
+	fclose(f);
+	return (double)ns;
+}
+
+static double
+now_ns(void)
+{
+	struct timespec t;
+
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return (double)t.tv_sec * 1e9 + (double)t.tv_nsec;
+}
+
 static uint32_t
 ip_of(uint32_t host_order)
 {
@@ -40,21 +101,23 @@ main(int argc, char **argv)
 	const struct vg_dpapi_lcore_counters *w;
 	struct vg_dpapi_cmd cmd;
 	struct vg_dpapi_reply rep;
-	char pfx[160], err[256] = "";
+	char pfx[160], err[256] = "", stat[352];
+	double cpu0 = 0, wall0 = 0, cpu_pct = -1;
+	int have_stat = -1;
 	uint64_t rx0, tx0, busy0, idle0, rx1, tx1, busy1, idle1, hz;
 	unsigned long sessions, port_min, secs, per_addr, s, j;
 	struct timespec t0, t1;
 	int i, rc;
 
-	if (argc != 5 && argc != 6) {
+	if (argc < 5 || argc > 7) {
 		fprintf(stderr, "usage: bench-dp-client FILE_PREFIX SESSIONS "
-			"PORT_MIN SECONDS [PER_ADDR]\n");
+			"PORT_MIN SECONDS [PER_ADDR [DP_PID]]\n");
 		return 2;
 	}
 	sessions = strtoul(argv[2], NULL, 10);
 	port_min = strtoul(argv[3], NULL, 10);
 	secs = strtoul(argv[4], NULL, 10);
-	per_addr = argc == 6 ? strtoul(argv[5], NULL, 10) : sessions;
+	per_addr = argc >= 6 ? strtoul(argv[5], NULL, 10) : sessions;
 	if (per_addr == 0)
 		per_addr = 1;
 	snprintf(pfx, sizeof(pfx), "--file-prefix=%s", argv[1]);
@@ -110,19 +173,29 @@ main(int argc, char **argv)
 	tx0 = ld(&w->tx_pkts);
 	busy0 = ld(&w->busy_tsc);
 	idle0 = ld(&w->idle_tsc);
+	/* now: the thread may not have had its name when we started */
+	if (argc == 7)
+		have_stat = thread_stat_path(strtol(argv[6], NULL, 10),
+			"rte-worker-1", stat, sizeof(stat));
+	if (have_stat == 0) {
+		cpu0 = oncpu_ns(stat);
+		wall0 = now_ns();
+	}
 	sleep((unsigned int)secs);
 	rx1 = ld(&w->rx_pkts);
 	tx1 = ld(&w->tx_pkts);
 	busy1 = ld(&w->busy_tsc);
 	idle1 = ld(&w->idle_tsc);
+	if (have_stat == 0)
+		cpu_pct = 100.0 * (oncpu_ns(stat) - cpu0) / (now_ns() - wall0);
 	printf("sessions=%lu rx_mpps=%.3f fwd_mpps=%.3f cycles_per_pkt=%.0f "
-		"busy_pct=%.0f tsc_hz=%lu\n", sessions,
+		"busy_pct=%.0f cpu_pct=%.0f tsc_hz=%lu\n", sessions,
 		(double)(rx1 - rx0) / (double)secs / 1e6,
 		(double)(tx1 - tx0) / (double)secs / 1e6,
 		rx1 > rx0 ? (double)(busy1 - busy0) / (double)(rx1 - rx0) : 0.0,
 		busy1 + idle1 > busy0 + idle0 ? 100.0 * (double)(busy1 - busy0) /
 			(double)(busy1 + idle1 - busy0 - idle0) : 0.0,
-		(unsigned long)hz);
+		cpu_pct, (unsigned long)hz);
 	vg_dpapi_detach(c);
 	rte_eal_cleanup();
 	return 0;

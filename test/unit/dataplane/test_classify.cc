@@ -199,6 +199,40 @@ TEST_F(Pipeline, MalformedFramesAreDroppedByReason)
 	EXPECT_FALSE(one(raw_pkt(good())).empty());
 }
 
+TEST_F(Pipeline, PortVerdictOnTheIpChecksumIsTaken)
+{
+	create();
+	struct rte_mbuf *m = from(a_ip, 4000, 20000, rtp(0, 1, 160, 1));
+
+	m->ol_flags |= RTE_MBUF_F_RX_IP_CKSUM_BAD;
+	EXPECT_TRUE(one(m).empty());
+	EXPECT_EQ(drops(VG_DROP_IP_CSUM), 1u);
+	m = from(a_ip, 4000, 20000, rtp(0, 2, 320, 1));
+	m->ol_flags |= RTE_MBUF_F_RX_IP_CKSUM_GOOD;
+	EXPECT_FALSE(one(m).empty());
+}
+
+/* IHL > 5: the header checksum covers the options (RFC 791), the UDP
+ * header starts after them, and the relay keeps them. */
+TEST_F(Pipeline, Ipv4OptionsAreCheckedAndKept)
+{
+	create();
+	auto f = bytes_of_and_free(from(a_ip, 4000, 20000, rtp(0, 1, 160, 1)));
+
+	f.insert(f.begin() + L4, {1, 1, 1, 1}); /* four NOPs */
+	f[L3] = 0x46;
+	f[L3 + 3] = (uint8_t)(f[L3 + 3] + 4);
+	fix_ip_csum(f);
+	auto out = one(raw_pkt(f));
+	ASSERT_EQ(out.size(), f.size());
+	EXPECT_TRUE(ipv4_csum_ok(&out[L3]));
+	EXPECT_TRUE(udp_csum_ok(&out[L3]));
+	EXPECT_EQ(be16_at(out, L4 + 4 + 2), 6000); /* to B */
+	f[L3 + 22] ^= 1; /* an option byte: the checksum no longer holds */
+	EXPECT_TRUE(one(raw_pkt(f)).empty());
+	EXPECT_EQ(drops(VG_DROP_IP_CSUM), 1u);
+}
+
 TEST_F(Pipeline, ChainedMbufIsDropped)
 {
 	struct rte_mbuf *m = from(a_ip, 4000, 20000, rtp(0, 1, 160, 1));

@@ -408,3 +408,78 @@ TEST_F(Relay, UdpChecksumZeroMeansNoneAndStaysZero)
 	EXPECT_EQ(be16_at(out, L4 + 6), 0);
 	EXPECT_TRUE(ipv4_csum_ok(&out[L3]));
 }
+
+/* The relay keeps the next hop's MAC per leg and asks the neighbour table
+ * again only when the table changed: a moved or forgotten neighbour is
+ * seen by the very next packet. */
+TEST_F(Relay, NextHopMacFollowsTheNeighbourTable)
+{
+	struct vg_neigh nt;
+	const struct rte_ether_addr m1 = mac(0xbb, 1), m2 = mac(0xbb, 2);
+
+	vg_neigh_init(&nt);
+	addrs[1].neigh = &nt; /* B's side resolves through a table */
+	start();
+	EXPECT_TRUE(a_sends(rtp(0, 1, 0, 1)).empty());
+	EXPECT_EQ(la->ctr->drops[VG_DROP_NO_NEIGH], 1u);
+	ASSERT_EQ(vg_neigh_learn(&nt, b_ip, &m1, 1), 0);
+	auto out = a_sends(rtp(0, 2, 160, 1));
+	ASSERT_FALSE(out.empty());
+	EXPECT_EQ(std::memcmp(&out[0], &m1, 6), 0);
+	out = a_sends(rtp(0, 3, 320, 1)); /* from the leg's cache */
+	ASSERT_FALSE(out.empty());
+	EXPECT_EQ(std::memcmp(&out[0], &m1, 6), 0);
+	EXPECT_EQ(la->nh.gen, vg_neigh_gen(&nt));
+
+	ASSERT_EQ(vg_neigh_learn(&nt, b_ip, &m2, 2), 0); /* moved */
+	out = a_sends(rtp(0, 4, 480, 1));
+	ASSERT_FALSE(out.empty());
+	EXPECT_EQ(std::memcmp(&out[0], &m2, 6), 0);
+	ASSERT_EQ(vg_neigh_forget(&nt, b_ip), 0); /* gone: no stale MAC */
+	EXPECT_TRUE(a_sends(rtp(0, 5, 640, 1)).empty());
+	EXPECT_EQ(la->ctr->drops[VG_DROP_NO_NEIGH], 2u);
+	addrs[1].neigh = nullptr;
+}
+
+/* Where A's media goes is B's: its address, its latched source, our port
+ * on its side. An update of B is seen by A's next packet. */
+TEST_F(Relay, UpdateOfThePeerMovesWhereALegSends)
+{
+	start();
+	EXPECT_FALSE(b_sends(rtp(0, 1, 0, 2), 1000, 0, 6002).empty());
+	auto out = a_sends(rtp(0, 1, 0, 1));
+	ASSERT_FALSE(out.empty());
+	EXPECT_EQ(be16_at(out, L4 + 2), 6002); /* B's latched port */
+
+	legs[1].remote_ip = ip4(198, 51, 100, 77); /* B moved: re-latch */
+	legs[1].remote_port = 6100;
+	legs[1].local_port = 20012;
+	ASSERT_EQ(vg_sess_update(t, id, legs), 0);
+	out = a_sends(rtp(0, 2, 160, 1));
+	ASSERT_FALSE(out.empty());
+	EXPECT_EQ(ip_at(out, L3 + 16), ip4(198, 51, 100, 77));
+	EXPECT_EQ(be16_at(out, L4 + 2), 6100);
+	EXPECT_EQ(be16_at(out, L4), 20012);
+	EXPECT_TRUE(udp_csum_ok(&out[L3]));
+}
+
+TEST_F(Relay, PortComputesTheIpv4ChecksumWhenItOffersTo)
+{
+	addrs[1].tx_ip_cksum = true;
+	start();
+	run({from(a_ip, 4000, 20000, rtp(0, 7, 1120, 5))});
+	ASSERT_EQ(b.n_tx, 1);
+	struct rte_mbuf *m = b.tx[0];
+	EXPECT_NE(m->ol_flags & RTE_MBUF_F_TX_IP_CKSUM, 0u);
+	EXPECT_NE(m->ol_flags & RTE_MBUF_F_TX_IPV4, 0u);
+	EXPECT_EQ(m->l2_len, 14u);
+	EXPECT_EQ(m->l3_len, 20u);
+	auto out = bytes_of(m);
+	EXPECT_EQ(be16_at(out, L3 + 10), 0);
+	EXPECT_TRUE(udp_csum_ok(&out[L3])); /* UDP: still adjusted here */
+	release();
+	/* B's answer leaves a port without the offload: computed here */
+	out = b_sends(rtp(0, 1, 0, 6));
+	ASSERT_FALSE(out.empty());
+	EXPECT_TRUE(ipv4_csum_ok(&out[L3]));
+}

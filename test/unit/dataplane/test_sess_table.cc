@@ -264,6 +264,42 @@ TEST_F(SessTable, MediaTimeoutOncePerIdlePeriod)
 	EXPECT_EQ(vg_sess_timeouts(t, t0 + 45001, hz, ev, 4), 1u);
 }
 
+/* The main lcore scans a slice of the sessions a tick: the scan goes on
+ * where it stopped, wraps, and a full event array ends it early without
+ * losing the leg that did not fit. */
+TEST_F(SessTable, TimeoutScanGoesOnWhereItStopped)
+{
+	struct vg_dpapi_event ev[4];
+	uint32_t id[2], budget;
+
+	legs[0].media_timeout_s = legs[1].media_timeout_s = 5;
+	ASSERT_EQ(vg_sess_create(t, legs, 1, &id[0]), 0);
+	legs[0].local_port = 20010;
+	legs[1].local_port = 20012;
+	ASSERT_EQ(vg_sess_create(t, legs, 2, &id[1]), 0);
+	ASSERT_EQ(id[0], 0u);
+	ASSERT_EQ(id[1], 1u);
+	uint64_t now = vg_sess_leg(t, id[1], 0)->created_tsc + 5001;
+
+	budget = 1;
+	ASSERT_EQ(vg_sess_timeouts_step(t, now, 1000, ev, 4, &budget), 2u);
+	EXPECT_EQ(budget, 0u);
+	EXPECT_EQ(ev[0].sess_id, id[0]);
+	EXPECT_EQ(ev[1].sess_id, id[0]);
+	budget = 4;
+	ASSERT_EQ(vg_sess_timeouts_step(t, now, 1000, ev, 1, &budget), 1u);
+	EXPECT_EQ(ev[0].leg_id, 2 * id[1]);
+	EXPECT_EQ(budget, 4u); /* session 1 is not done */
+	ASSERT_EQ(vg_sess_timeouts_step(t, now, 1000, ev, 4, &budget), 1u);
+	EXPECT_EQ(ev[0].leg_id, 2 * id[1] + 1);
+	EXPECT_EQ(budget, 0u);
+	/* round again: each leg times out once per idle period */
+	budget = 8;
+	EXPECT_EQ(vg_sess_timeouts_step(t, now + 9000, 1000, ev, 4, &budget),
+		0u);
+	EXPECT_EQ(budget, 0u);
+}
+
 TEST_F(SessTable, PacketStampedAfterTheTimerReadTheClockIsNoTimeout)
 {
 	/* A worker stamps last_rx_tsc after the main lcore read now_tsc:
