@@ -23,6 +23,8 @@ PACKAGES=(
 	libbcg729-dev libspandsp-dev libopus-dev libspeexdsp-dev
 	# tools the tests drive
 	sip-tester tshark iproute2 procps kmod ethtool
+	# speech for the transcoding quality tests
+	espeak-ng sox
 )
 
 install_packages() {
