@@ -20,6 +20,7 @@
 #include <re.h>
 
 #include "dplink.h"
+#include "ticker.h"
 #include "vg_sip.h"
 
 #define VG_DPLINK_EVENTS_PER_POLL 256
@@ -36,7 +37,7 @@ struct vg_dplink {
 	bool eal_up;
 	bool said_waiting;
 	unsigned polls;
-	struct tmr tmr;
+	struct vg_ticker tick;      /**< attach retries, then the event poll */
 	vg_dplink_event_h *eh;
 	vg_dplink_session_h *sh;
 	void *arg;
@@ -268,15 +269,22 @@ static void
 on_tick(void *arg)
 {
 	struct vg_dplink *l = arg;
+	int rc;
 
 	if (l->state == VG_DPLINK_WAITING)
 		try_attach(l);
 	else if (l->state == VG_DPLINK_UP)
 		poll_events(l);
+	rc = 0;
 	if (l->state == VG_DPLINK_WAITING)
-		tmr_start(&l->tmr, VG_DPLINK_RETRY_MS, on_tick, l);
+		rc = vg_ticker_start(&l->tick, VG_DPLINK_RETRY_MS, on_tick, l);
 	else if (l->state == VG_DPLINK_UP)
-		tmr_start(&l->tmr, VG_DPLINK_POLL_MS, on_tick, l);
+		rc = vg_ticker_start(&l->tick, VG_DPLINK_POLL_MS, on_tick, l);
+	else
+		vg_ticker_stop(&l->tick);
+	if (rc != 0)
+		vg_cp_log(VG_LOG_ERROR, "data-plane link timer: %s",
+				strerror(-rc));
 }
 
 int
@@ -292,7 +300,7 @@ vg_dplink_create(struct vg_dplink **lp, const struct vg_config *cfg,
 	l->eh = eh;
 	l->sh = sh;
 	l->arg = arg;
-	tmr_init(&l->tmr);
+	vg_ticker_init(&l->tick);
 	if (cfg->n_ports == 0) {
 		l->state = VG_DPLINK_DISABLED;
 		vg_cp_log(VG_LOG_NOTICE,
@@ -311,7 +319,7 @@ vg_dplink_destroy(struct vg_dplink *l)
 {
 	if (l == NULL)
 		return;
-	tmr_cancel(&l->tmr);
+	vg_ticker_stop(&l->tick);
 	vg_dpapi_detach(l->client);
 	/* rte_eal_cleanup() would unmap memory libre's objects never used;
 	 * a secondary's EAL is released with the process */

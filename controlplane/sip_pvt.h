@@ -5,6 +5,7 @@
 
 #include <re.h>
 
+#include "ticker.h"
 #include "vg_auth.h"
 #include "vg_b2bua.h"
 #include "vg_registrar.h"
@@ -33,7 +34,7 @@ struct vg_sip_server {
 	struct tls *tls[VG_CFG_MAX_LISTEN]; /**< one per TLS listener */
 	struct vg_auth *auth;
 	struct vg_registrar *reg;
-	struct tmr tick;      /**< expiry sweep and batched saves */
+	struct vg_ticker tick; /**< expiry sweep and batched saves */
 	struct vg_b2bua *b2b; /**< calls; created after our listener */
 	uint64_t last_sweep_ms;
 };

@@ -116,7 +116,6 @@ on_tick(void *arg)
 	if (rc != 0)
 		vg_sip_log(VG_LOG_ERROR, "saving registrations failed: %s",
 				strerror(-rc));
-	tmr_start(&srv->tick, VG_SIP_TICK_MS, on_tick, srv);
 }
 
 static int
@@ -308,7 +307,7 @@ vg_sip_server_create(struct vg_sip_server **srvp, const struct vg_config *cfg)
 	if (srv == NULL)
 		return -ENOMEM;
 	srv->cfg = cfg;
-	tmr_init(&srv->tick);
+	vg_ticker_init(&srv->tick);
 
 	vg_auth_params_from_config(&cfg->sip, &ap);
 	/* Nonces in use are tracked in a bounded table that evicts inside a
@@ -344,7 +343,11 @@ vg_sip_server_create(struct vg_sip_server **srvp, const struct vg_config *cfg)
 		goto fail;
 	}
 	srv->last_sweep_ms = vg_sip_wallclock_ms();
-	tmr_start(&srv->tick, VG_SIP_TICK_MS, on_tick, srv);
+	rc = vg_ticker_start(&srv->tick, VG_SIP_TICK_MS, on_tick, srv);
+	if (rc != 0) {
+		vg_sip_log(VG_LOG_ERROR, "tick timer: %s", strerror(-rc));
+		goto fail;
+	}
 	*srvp = srv;
 	return 0;
 fail:
@@ -360,7 +363,7 @@ vg_sip_server_destroy(struct vg_sip_server *srv)
 
 	if (srv == NULL)
 		return 0;
-	tmr_cancel(&srv->tick);
+	vg_ticker_stop(&srv->tick);
 	vg_b2bua_destroy(srv->b2b);
 	srv->b2b = NULL;
 	for (i = 0; i < srv->n_ep; i++) {
