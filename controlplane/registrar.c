@@ -80,6 +80,7 @@ vg_reg_destroy(struct vg_registrar *reg)
 
 	if (reg == NULL)
 		return;
+	vg_reg_writer_stop(reg);
 	for (i = 0; i < reg->n_bucket; i++) {
 		struct vg_reg_record *rec = reg->bucket[i], *next;
 

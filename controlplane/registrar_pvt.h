@@ -22,7 +22,12 @@ struct vg_registrar {
 	size_t n_bindings;
 	bool dirty; /**< changed since the last save */
 	uint64_t last_save_ms;
+	struct vg_reg_writer *writer; /**< background saves (vg_reg_flush());
+					 NULL until the first */
 };
+
+/** Wait for and stop the writer thread (vg_reg_destroy()). */
+void vg_reg_writer_stop(struct vg_registrar *reg);
 
 /** The record of aor; created (empty) when create is true and none. */
 struct vg_reg_record *vg_reg_record_get(

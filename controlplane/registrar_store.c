@@ -13,6 +13,9 @@
 #include <fcntl.h>
 #include <inttypes.h>
 #include <libgen.h>
+#include <pthread.h>
+#include <stdarg.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -23,40 +26,116 @@
 #define VG_REG_LINE_MAX 2048
 #define VG_REG_FIELDS 9
 
+/* A growing text buffer: a snapshot is formatted in memory on the SIP
+ * loop (fast), and written to disk by the writer thread. */
+struct sbuf {
+	char *p;
+	size_t len, cap;
+	bool oom;
+};
+
 static void
-put_escaped(FILE *f, const char *s)
+sb_reserve(struct sbuf *b, size_t more)
 {
+	size_t cap;
+	char *p;
+
+	if (b->oom || b->len + more <= b->cap)
+		return;
+	cap = b->cap != 0 ? b->cap : 65536;
+	while (cap < b->len + more)
+		cap *= 2;
+	p = realloc(b->p, cap);
+	if (p == NULL) {
+		b->oom = true;
+		return;
+	}
+	b->p = p;
+	b->cap = cap;
+}
+
+static void
+sb_putc(struct sbuf *b, char c)
+{
+	sb_reserve(b, 1);
+	if (!b->oom)
+		b->p[b->len++] = c;
+}
+
+static void
+sb_printf(struct sbuf *b, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+static void
+sb_printf(struct sbuf *b, const char *fmt, ...)
+{
+	va_list ap;
+	int n;
+
+	sb_reserve(b, 128);
+	if (b->oom)
+		return;
+	va_start(ap, fmt);
+	n = vsnprintf(b->p + b->len, b->cap - b->len, fmt, ap);
+	va_end(ap);
+	if (n < 0 || (size_t)n >= b->cap - b->len) {
+		b->oom = true; /* 128 bytes hold every number line */
+		return;
+	}
+	b->len += (size_t)n;
+}
+
+static void
+put_escaped(struct sbuf *b, const char *s)
+{
+	static const char hex[] = "0123456789ABCDEF";
+
 	for (; *s != '\0'; s++) {
 		unsigned char c = (unsigned char)*s;
 
-		if (c < 0x21 || c == 0x7f || c == '%')
-			fprintf(f, "%%%02X", c);
-		else
-			fputc(c, f);
+		if (c < 0x21 || c == 0x7f || c == '%') {
+			sb_putc(b, '%');
+			sb_putc(b, hex[c >> 4]);
+			sb_putc(b, hex[c & 15]);
+		} else {
+			sb_putc(b, (char)c);
+		}
 	}
 }
 
-struct save_ctx {
-	FILE *f;
-};
-
 static bool
-save_one(const char *aor, const struct vg_reg_binding *b, void *arg)
+save_one(const char *aor, const struct vg_reg_binding *bd, void *arg)
 {
-	struct save_ctx *ctx = arg;
+	struct sbuf *b = arg;
 
-	put_escaped(ctx->f, aor);
-	fputc('\t', ctx->f);
-	put_escaped(ctx->f, b->uri);
-	fputc('\t', ctx->f);
-	put_escaped(ctx->f, b->instance);
-	fputc('\t', ctx->f);
-	put_escaped(ctx->f, b->call_id);
-	fputc('\t', ctx->f);
-	put_escaped(ctx->f, b->source);
-	fprintf(ctx->f, "\t%" PRIu32 "\t%u\t%" PRIu64 "\t%" PRIu64 "\n",
-			b->cseq, (unsigned)b->q, b->expires_ms, b->updated_ms);
-	return true;
+	put_escaped(b, aor);
+	sb_putc(b, '\t');
+	put_escaped(b, bd->uri);
+	sb_putc(b, '\t');
+	put_escaped(b, bd->instance);
+	sb_putc(b, '\t');
+	put_escaped(b, bd->call_id);
+	sb_putc(b, '\t');
+	put_escaped(b, bd->source);
+	sb_printf(b, "\t%" PRIu32 "\t%u\t%" PRIu64 "\t%" PRIu64 "\n",
+			bd->cseq, (unsigned)bd->q, bd->expires_ms,
+			bd->updated_ms);
+	return !b->oom;
+}
+
+/* The file's whole text, or -ENOMEM. */
+static int
+snapshot(struct vg_registrar *reg, uint64_t now_ms, struct sbuf *b)
+{
+	memset(b, 0, sizeof(*b));
+	sb_printf(b, "%s\n", VG_REG_FILE_MAGIC);
+	vg_reg_foreach(reg, now_ms, save_one, b);
+	if (b->oom) {
+		free(b->p);
+		b->p = NULL;
+		return -ENOMEM;
+	}
+	return 0;
 }
 
 /* fsync the directory that holds path, so the rename itself is durable. */
@@ -76,12 +155,155 @@ sync_dir(const char *path)
 	return rc;
 }
 
+/* Write text to path atomically: a temporary file, fsync, rename, fsync
+ * of the directory. @return 0 or -errno (the old file is then intact) */
+static int
+write_atomic(const char *path, const char *text, size_t len)
+{
+	char tmp[VG_CFG_STR_MAX + 32];
+	size_t off = 0;
+	int fd, rc = 0;
+
+	snprintf(tmp, sizeof(tmp), "%s.tmp.%ld", path, (long)getpid());
+	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+	if (fd < 0)
+		return -errno;
+	while (off < len && rc == 0) {
+		ssize_t n = write(fd, text + off, len - off);
+
+		if (n < 0 && errno != EINTR)
+			rc = -errno;
+		else if (n > 0)
+			off += (size_t)n;
+	}
+	if (rc == 0 && fsync(fd) != 0)
+		rc = -errno;
+	if (close(fd) != 0 && rc == 0)
+		rc = -errno;
+	if (rc == 0 && rename(tmp, path) != 0)
+		rc = -errno;
+	if (rc == 0)
+		rc = sync_dir(path);
+	if (rc != 0)
+		unlink(tmp);
+	return rc;
+}
+
+/*
+ * The writer thread: writes the snapshot it is handed, one at a time, so
+ * the SIP loop never waits for the disk (an fsync of a few MB took long
+ * enough to overflow the SIP socket's buffer at 4000 REGISTER/s).
+ */
+struct vg_reg_writer {
+	pthread_t th;
+	pthread_mutex_t mu;
+	pthread_cond_t cv;
+	char path[VG_CFG_STR_MAX];
+	struct sbuf job;           /**< handed over; owner: writer */
+	bool busy;                 /**< job not written yet */
+	bool stop;
+	int result;                /**< of the last write, until collected */
+	bool have_result;
+};
+
+static void *
+writer_main(void *arg)
+{
+	struct vg_reg_writer *w = arg;
+
+	pthread_mutex_lock(&w->mu);
+	for (;;) {
+		struct sbuf job;
+		int rc;
+
+		while (!w->busy && !w->stop)
+			pthread_cond_wait(&w->cv, &w->mu);
+		if (!w->busy)
+			break;
+		job = w->job;
+		pthread_mutex_unlock(&w->mu);
+		rc = write_atomic(w->path, job.p, job.len);
+		free(job.p);
+		pthread_mutex_lock(&w->mu);
+		memset(&w->job, 0, sizeof(w->job));
+		w->busy = false;
+		w->result = rc;
+		w->have_result = true;
+		pthread_cond_broadcast(&w->cv);
+	}
+	pthread_mutex_unlock(&w->mu);
+	return NULL;
+}
+
+static int
+writer_start(struct vg_registrar *reg)
+{
+	struct vg_reg_writer *w;
+	int rc;
+
+	if (reg->writer != NULL)
+		return 0;
+	w = calloc(1, sizeof(*w));
+	if (w == NULL)
+		return -ENOMEM;
+	vg_reg_copy(w->path, sizeof(w->path), reg->p.file);
+	pthread_mutex_init(&w->mu, NULL);
+	pthread_cond_init(&w->cv, NULL);
+	rc = pthread_create(&w->th, NULL, writer_main, w);
+	if (rc != 0) {
+		pthread_cond_destroy(&w->cv);
+		pthread_mutex_destroy(&w->mu);
+		free(w);
+		return -rc;
+	}
+	(void)pthread_setname_np(w->th, "vg-reg-writer");
+	reg->writer = w;
+	return 0;
+}
+
+/* Wait until the writer is idle; the result of its last write, if not
+ * collected yet, else 0. */
+static int
+writer_wait(struct vg_reg_writer *w)
+{
+	int rc = 0;
+
+	if (w == NULL)
+		return 0;
+	pthread_mutex_lock(&w->mu);
+	while (w->busy)
+		pthread_cond_wait(&w->cv, &w->mu);
+	if (w->have_result) {
+		rc = w->result;
+		w->have_result = false;
+	}
+	pthread_mutex_unlock(&w->mu);
+	return rc;
+}
+
+void
+vg_reg_writer_stop(struct vg_registrar *reg)
+{
+	struct vg_reg_writer *w = reg->writer;
+
+	if (w == NULL)
+		return;
+	pthread_mutex_lock(&w->mu);
+	w->stop = true;
+	pthread_cond_broadcast(&w->cv);
+	pthread_mutex_unlock(&w->mu);
+	pthread_join(w->th, NULL);
+	pthread_cond_destroy(&w->cv);
+	pthread_mutex_destroy(&w->mu);
+	free(w);
+	reg->writer = NULL;
+}
+
 int
 vg_reg_save(struct vg_registrar *reg, uint64_t now_ms)
 {
-	char tmp[VG_CFG_STR_MAX + 32];
-	struct save_ctx ctx;
-	int fd, rc = 0;
+	struct sbuf b;
+	int rc;
 
 	if (reg == NULL)
 		return -EINVAL;
@@ -92,31 +314,14 @@ vg_reg_save(struct vg_registrar *reg, uint64_t now_ms)
 	/* a failure is retried by vg_reg_flush() after save_delay_ms, not
 	 * at every call */
 	reg->last_save_ms = now_ms;
-	snprintf(tmp, sizeof(tmp), "%s.tmp.%ld", reg->p.file, (long)getpid());
-	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-	if (fd < 0)
-		return -errno;
-	ctx.f = fdopen(fd, "w");
-	if (ctx.f == NULL) {
-		rc = -errno;
-		close(fd);
-		goto out;
-	}
-	fprintf(ctx.f, "%s\n", VG_REG_FILE_MAGIC);
-	vg_reg_foreach(reg, now_ms, save_one, &ctx);
-	errno = 0;
-	if (fflush(ctx.f) != 0 || ferror(ctx.f) || fsync(fd) != 0)
-		rc = errno != 0 ? -errno : -EIO;
-	if (fclose(ctx.f) != 0 && rc == 0)
-		rc = -errno;
-	if (rc == 0 && rename(tmp, reg->p.file) != 0)
-		rc = -errno;
-	if (rc == 0)
-		rc = sync_dir(reg->p.file);
-out:
+	/* one writer of the file at a time; this write supersedes */
+	(void)writer_wait(reg->writer);
+	rc = snapshot(reg, now_ms, &b);
 	if (rc != 0)
-		unlink(tmp);
-	else
+		return rc;
+	rc = write_atomic(reg->p.file, b.p, b.len);
+	free(b.p);
+	if (rc == 0)
 		reg->dirty = false;
 	return rc;
 }
@@ -124,12 +329,70 @@ out:
 int
 vg_reg_flush(struct vg_registrar *reg, uint64_t now_ms)
 {
-	if (reg == NULL || !reg->dirty)
+	struct vg_reg_writer *w;
+	struct sbuf b;
+	int rc;
+
+	if (reg == NULL)
+		return 0;
+	/* the outcome of the write handed over before */
+	w = reg->writer;
+	rc = 0;
+	if (w != NULL) {
+		pthread_mutex_lock(&w->mu);
+		if (w->busy) {
+			pthread_mutex_unlock(&w->mu);
+			return 0; /* still writing: changes wait */
+		}
+		if (w->have_result) {
+			rc = w->result;
+			w->have_result = false;
+		}
+		pthread_mutex_unlock(&w->mu);
+		if (rc != 0) {
+			reg->dirty = true; /* that snapshot is not on disk */
+			return rc;
+		}
+	}
+	if (!reg->dirty)
 		return 0;
 	if (reg->last_save_ms != 0 &&
 			now_ms < reg->last_save_ms + reg->p.save_delay_ms)
 		return 0;
-	return vg_reg_save(reg, now_ms);
+	if (reg->p.file[0] == '\0') {
+		reg->dirty = false;
+		return 0;
+	}
+	reg->last_save_ms = now_ms;
+	rc = writer_start(reg);
+	if (rc != 0)
+		return rc;
+	rc = snapshot(reg, now_ms, &b);
+	if (rc != 0)
+		return rc;
+	w = reg->writer;
+	pthread_mutex_lock(&w->mu);
+	w->job = b;
+	w->busy = true;
+	pthread_cond_broadcast(&w->cv);
+	pthread_mutex_unlock(&w->mu);
+	/* changes from now on need another save; a failed write sets it
+	 * again when it is collected */
+	reg->dirty = false;
+	return 0;
+}
+
+int
+vg_reg_sync(struct vg_registrar *reg)
+{
+	int rc;
+
+	if (reg == NULL)
+		return 0;
+	rc = writer_wait(reg->writer);
+	if (rc != 0)
+		reg->dirty = true;
+	return rc;
 }
 
 static int

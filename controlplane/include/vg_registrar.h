@@ -163,10 +163,21 @@ int vg_reg_save(struct vg_registrar *reg, uint64_t now_ms);
 
 /**
  * Save when something changed and save_delay_ms has passed since the last
- * save (batching: at most one write per delay under load).
- * @return 0 (also when nothing was due), or the error of vg_reg_save()
+ * save (batching: at most one write per delay under load). The snapshot
+ * is taken here and written by a background thread, so the caller (the
+ * SIP loop) never waits for the disk; while a write is in progress,
+ * changes wait for the next flush.
+ * @return 0 (also when nothing was due or a write was handed over), or
+ *   the error of the previous background write (the changes it held are
+ *   then due again)
  */
 int vg_reg_flush(struct vg_registrar *reg, uint64_t now_ms);
+
+/**
+ * Wait for the background write vg_reg_flush() handed over, if any.
+ * @return 0, or its error (the registrar is then dirty again)
+ */
+int vg_reg_sync(struct vg_registrar *reg);
 
 /** true when changes wait for a save. */
 bool vg_reg_dirty(const struct vg_registrar *reg);
