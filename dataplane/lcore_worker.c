@@ -79,18 +79,24 @@ drain_to_wire(struct vg_dp_worker *w, uint16_t a)
 	}
 }
 
-int
-vg_dp_worker_main(void *arg)
+/* Look up, relay and send a classified (and prefetched) burst. */
+static void
+finish(struct vg_dp_worker *w, struct vg_burst *b)
 {
-	struct vg_dp_worker *w = arg;
-	struct vg_dp *dp = w->dp;
-	struct vg_burst *b = &w->burst;
-	struct rte_mbuf *pkts[VG_BURST_MAX];
-	uint16_t burst = dp->cfg->dp.burst_size, a, n;
-	uint64_t t0, t1, busy = 0, idle = 0, iter = 0;
+	vg_stage_lookup(b);
+	vg_stage_relay(b);
+	vg_stage_dispatch(b);
+	send_tx(w, b);
+	send_exc(w, b);
+	if (b->n_events != 0)
+		vg_dpapi_server_post(w->dp->srv, b->events, b->n_events);
+}
 
-	if (burst == 0 || burst > VG_BURST_MAX)
-		burst = 32;
+static void
+burst_init(struct vg_dp_worker *w, struct vg_burst *b)
+{
+	struct vg_dp *dp = w->dp;
+
 	b->addrs = dp->addrs;
 	b->n_addrs = dp->n_addrs;
 	b->maddrs = dp->maddrs;
@@ -98,6 +104,34 @@ vg_dp_worker_main(void *arg)
 	b->tbl = dp->tbl;
 	b->tsc_hz = dp->tsc_hz;
 	b->lc = w->lc;
+}
+
+/*
+ * Software pipelining over two bursts: a burst is received, classified
+ * and its session lines asked for (vg_stage_prefetch()); then the burst
+ * before it is looked up, relayed and sent. With 100k sessions every
+ * leg is a cache miss, and this gives the lines a whole burst's work to
+ * arrive instead of the rest of one stage. A pending burst may wait
+ * across the RCU quiescent state: it holds mbufs and classify's verdicts,
+ * no leg (lookup runs in finish(), with the relay, and the prefetch keeps
+ * nothing). A burst waits for the next receive on any port only: when
+ * that brings nothing it is finished at once, so a quiet link adds one
+ * poll of latency.
+ */
+int
+vg_dp_worker_main(void *arg)
+{
+	struct vg_dp_worker *w = arg;
+	struct vg_dp *dp = w->dp;
+	struct vg_burst *pending = NULL;
+	uint16_t burst = dp->cfg->dp.burst_size, a, n;
+	uint64_t t0, t1, busy = 0, idle = 0, iter = 0;
+	unsigned int cur = 0;
+
+	if (burst == 0 || burst > VG_BURST_MAX)
+		burst = 32;
+	burst_init(w, &w->burst[0]);
+	burst_init(w, &w->burst[1]);
 	rte_rcu_qsbr_thread_register(dp->tbl->qsbr, w->id);
 	rte_rcu_qsbr_thread_online(dp->tbl->qsbr, w->id);
 
@@ -106,24 +140,26 @@ vg_dp_worker_main(void *arg)
 		bool work = false;
 
 		for (a = 0; a < dp->n_addrs; a++) {
+			struct vg_burst *b = &w->burst[cur];
+
 			if (w->id == 0)
 				drain_to_wire(w, a);
-			n = rte_eth_rx_burst(dp->addrs[a].port_id, w->id, pkts,
-				burst);
-			if (n == 0)
-				continue;
-			work = true;
-			vg_burst_start(b, pkts, n, rte_rdtsc());
-			b->rx_addr = a;
-			vg_stage_classify(b);
-			vg_stage_lookup(b);
-			vg_stage_relay(b);
-			vg_stage_dispatch(b);
-			send_tx(w, b);
-			send_exc(w, b);
-			if (b->n_events != 0)
-				vg_dpapi_server_post(dp->srv, b->events,
-					b->n_events);
+			n = rte_eth_rx_burst(dp->addrs[a].port_id, w->id,
+				w->pkts[cur], burst);
+			if (n != 0) {
+				work = true;
+				vg_burst_start(b, w->pkts[cur], n, rte_rdtsc());
+				b->rx_addr = a;
+				vg_stage_classify(b);
+				vg_stage_prefetch(b);
+			}
+			if (pending != NULL)
+				finish(w, pending);
+			pending = NULL;
+			if (n != 0) {
+				pending = b;
+				cur ^= 1;
+			}
 		}
 		rte_rcu_qsbr_quiescent(dp->tbl->qsbr, w->id);
 		t1 = rte_rdtsc();
@@ -140,6 +176,8 @@ vg_dp_worker_main(void *arg)
 				__ATOMIC_RELAXED);
 		}
 	}
+	if (pending != NULL)
+		finish(w, pending);
 	__atomic_store_n(&w->lc->busy_tsc, busy, __ATOMIC_RELAXED);
 	__atomic_store_n(&w->lc->idle_tsc, idle, __ATOMIC_RELAXED);
 	rte_rcu_qsbr_thread_offline(dp->tbl->qsbr, w->id);

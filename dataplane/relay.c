@@ -105,6 +105,29 @@ vg_csum_adjust(uint16_t ck, uint32_t old, uint32_t new_sum)
  * cost the same when the lines have a whole burst's time to arrive).
  */
 void
+vg_stage_prefetch(const struct vg_burst *b)
+{
+	uint16_t i;
+
+	for (i = 0; i < b->n; i++) {
+		const struct rte_udp_hdr *udp;
+		uint32_t k, v;
+
+		if (b->verdict[i] != VG_V_MEDIA)
+			continue;
+		udp = rte_pktmbuf_mtod_offset(b->pkts[i],
+				const struct rte_udp_hdr *, b->l4_off[i]);
+		k = vg_sess_slot(b->tbl, b->maddr[i],
+				rte_be_to_cpu_16(udp->dst_port));
+		if (k == UINT32_MAX)
+			continue;
+		v = __atomic_load_n(&b->tbl->slots[k], __ATOMIC_RELAXED);
+		if (v != 0)
+			vg_leg_prefetch(b->tbl, &b->tbl->legs[(v >> 1) - 1]);
+	}
+}
+
+void
 vg_stage_lookup(struct vg_burst *b)
 {
 	uint16_t i;
