@@ -483,6 +483,11 @@ def case_media_session(ctx, tap):
         if call and call[0]["sess_id"] is not None:
             seen["dp"] = telemetry(plane.prefix, "/voxgate/session,%d"
                                    % call[0]["sess_id"])
+            # the quick reads first: voxgatectl starts a DPDK secondary,
+            # which takes seconds on a loaded machine, and the call lasts
+            # three
+            seen["dp_count"] = telemetry(plane.prefix, "/voxgate/sessions")
+            seen["stats"] = ctl(plane, "stats")
             if ctx.args.ctl:
                 # the session as the data plane holds it (QUERY, passed on
                 # by voxgate-cp, the one command sender)
@@ -494,8 +499,8 @@ def case_media_session(ctx, tap):
                     seen["ctl"] = json.loads(out.stdout)
                 except ValueError:
                     seen["ctl"] = out.stdout + out.stderr
-            seen["dp_count"] = telemetry(plane.prefix, "/voxgate/sessions")
-        seen["stats"] = ctl(plane, "stats")
+        else:
+            seen["stats"] = ctl(plane, "stats")
 
     plane, cdr, a, b = call_through(ctx, tap, "call_uac_hold.xml",
                                     "call_uas_hold.xml", "media",
