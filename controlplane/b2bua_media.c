@@ -193,9 +193,10 @@ vg_call_media_sync(struct vg_call *call)
 	leg_fill(&legs[1], &call->remote_b, call->port_b, call->maddr_b, m,
 			on_hold);
 	if (call->has_sess)
-		return vg_dplink_update_session(b2b->dp, call->sess_id, legs);
-	rc = vg_dplink_create_session(b2b->dp, call->id, legs, &call->sess_id,
-			call->leg_id);
+		return vg_dplink_update_session(b2b->dp, call->sess_id, legs,
+				NULL);
+	rc = vg_dplink_create_session(b2b->dp, call->id, legs, NULL,
+			&call->sess_id, call->leg_id);
 	if (rc != 0)
 		return rc;
 	call->has_sess = true;

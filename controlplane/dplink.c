@@ -29,6 +29,9 @@
 static_assert(sizeof(struct vg_dpapi_reply) == 192, "dpread reply size");
 #define VG_DPLINK_ALIVE_EVERY 25 /* polls between checks of the primary */
 
+/* set when voxgate-cp should exec itself again (eal_start()) */
+static bool restart_wanted;
+
 struct vg_dplink {
 	const struct vg_config *cfg;
 	enum vg_dplink_state state;
@@ -120,14 +123,42 @@ eal_start(struct vg_dplink *l)
 				&cpus);
 	free(args);
 	if (rc < 0) {
+		int err = rte_errno;
+		const char *t = getenv(VG_DPLINK_TRY_ENV);
+		int tries = t != NULL ? atoi(t) : 0;
+
+		/*
+		 * ENOMEM: the secondary could not map the primary's memory at
+		 * the primary's addresses (something of ours already sits
+		 * there: ASLR decides, about one start in ten under ASan).
+		 * rte_eal_init() runs once per process, so voxgate-cp stops
+		 * cleanly and starts again (voxgate-cp.c), a few times.
+		 */
+		if (err == ENOMEM && tries + 1 < VG_DPLINK_EAL_TRIES) {
+			vg_cp_log(VG_LOG_WARNING,
+					"data plane link: EAL (secondary, file"
+					" prefix %s): %s; voxgate-cp restarts"
+					" (attempt %d of %d)",
+					l->cfg->eal.file_prefix,
+					rte_strerror(err), tries + 2,
+					VG_DPLINK_EAL_TRIES);
+			restart_wanted = true;
+			re_cancel();
+			return -EIO;
+		}
 		vg_cp_log(VG_LOG_ERROR,
 				"data plane link: EAL (secondary, file prefix"
 				" %s): %s; restart voxgate-cp",
-				l->cfg->eal.file_prefix,
-				rte_strerror(rte_errno));
+				l->cfg->eal.file_prefix, rte_strerror(err));
 		return -EIO;
 	}
 	return 0;
+}
+
+bool
+vg_dplink_restart_wanted(void)
+{
+	return restart_wanted;
 }
 
 /* Send a command, wait for its reply. @return the transport's result */
@@ -340,7 +371,8 @@ vg_dplink_generation(const struct vg_dplink *l)
 
 int
 vg_dplink_create_session(struct vg_dplink *l, uint64_t cookie,
-		const struct vg_dpapi_leg *legs, uint32_t *sess_id,
+		const struct vg_dpapi_leg *legs,
+		const struct vg_dpapi_srtp_keys *keys, uint32_t *sess_id,
 		uint32_t leg_id[2])
 {
 	struct vg_dpapi_cmd cmd;
@@ -352,7 +384,10 @@ vg_dplink_create_session(struct vg_dplink *l, uint64_t cookie,
 	cmd.cookie = cookie;
 	cmd.legs[0] = legs[0];
 	cmd.legs[1] = legs[1];
+	if (keys != NULL)
+		memcpy(cmd.keys, keys, sizeof(cmd.keys));
 	rc = request(l, &cmd, &reply);
+	explicit_bzero(cmd.keys, sizeof(cmd.keys));
 	if (rc != 0)
 		return rc;
 	*sess_id = reply.sess_id;
@@ -363,17 +398,23 @@ vg_dplink_create_session(struct vg_dplink *l, uint64_t cookie,
 
 int
 vg_dplink_update_session(struct vg_dplink *l, uint32_t sess_id,
-		const struct vg_dpapi_leg *legs)
+		const struct vg_dpapi_leg *legs,
+		const struct vg_dpapi_srtp_keys *keys)
 {
 	struct vg_dpapi_cmd cmd;
 	struct vg_dpapi_reply reply;
+	int rc;
 
 	memset(&cmd, 0, sizeof(cmd));
 	cmd.type = VG_CMD_SESS_UPDATE;
 	cmd.sess_id = sess_id;
 	cmd.legs[0] = legs[0];
 	cmd.legs[1] = legs[1];
-	return request(l, &cmd, &reply);
+	if (keys != NULL)
+		memcpy(cmd.keys, keys, sizeof(cmd.keys));
+	rc = request(l, &cmd, &reply);
+	explicit_bzero(cmd.keys, sizeof(cmd.keys));
+	return rc;
 }
 
 int

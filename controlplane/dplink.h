@@ -37,9 +37,14 @@
 struct vg_dpapi_event;
 struct vg_dpapi_leg;
 struct vg_dpapi_leg_counters;
+struct vg_dpapi_srtp_keys;
 
 #define VG_DPLINK_RETRY_MS 500
 #define VG_DPLINK_POLL_MS 20
+/** Starts of voxgate-cp that may fail to map the data plane's memory
+ * (EAL ENOMEM) before it gives up; the count travels in this variable. */
+#define VG_DPLINK_EAL_TRIES 5
+#define VG_DPLINK_TRY_ENV "VOXGATE_CP_EAL_TRY"
 #define VG_DPLINK_TIMEOUT_US 200000
 
 struct vg_dplink;
@@ -82,18 +87,22 @@ enum vg_dplink_state vg_dplink_state(const struct vg_dplink *l);
 uint64_t vg_dplink_generation(const struct vg_dplink *l);
 
 /**
- * Create a session.
+ * Create a session; keys[2]: the legs' SRTP keys (NULL when no leg has
+ * SRTP), copied into the command and wiped from it after sending.
  * @return 0 with *sess_id and leg_id[2]; -ENOTCONN (link not up), the
  *         data plane's status (-ENOSPC, -EADDRINUSE, -EINVAL, ...), or
  *         -ETIMEDOUT / -ENOBUFS / -ESTALE from the transport
  */
 int vg_dplink_create_session(struct vg_dplink *l, uint64_t cookie,
-		const struct vg_dpapi_leg *legs, uint32_t *sess_id,
+		const struct vg_dpapi_leg *legs,
+		const struct vg_dpapi_srtp_keys *keys, uint32_t *sess_id,
 		uint32_t leg_id[2]);
 
-/** Replace both legs of a session. @return as above */
+/** Replace both legs of a session (keys: as for create, NULL when no
+ * leg has SRTP). @return as above */
 int vg_dplink_update_session(struct vg_dplink *l, uint32_t sess_id,
-		const struct vg_dpapi_leg *legs);
+		const struct vg_dpapi_leg *legs,
+		const struct vg_dpapi_srtp_keys *keys);
 
 /** Delete a session. @return as above */
 int vg_dplink_delete_session(struct vg_dplink *l, uint32_t sess_id);
@@ -113,5 +122,12 @@ int vg_dplink_read(struct vg_dplink *l, uint32_t type, uint32_t sess_id,
 /** Counters of a leg in place; NULL when the link is not up. */
 const struct vg_dpapi_leg_counters *
 vg_dplink_counters(const struct vg_dplink *l, uint32_t leg_id);
+
+/**
+ * Did the link stop the loop (re_cancel()) so that voxgate-cp starts
+ * again, as a new process, to attach to the data plane? (main() then
+ * execs itself with VG_DPLINK_TRY_ENV counting the attempts.)
+ */
+bool vg_dplink_restart_wanted(void);
 
 #endif /* VG_DPLINK_H */

@@ -6,20 +6,32 @@
  */
 #include <errno.h>
 #include <signal.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
+
+#include <linux/close_range.h>
 
 #include <re.h>
 
+#include "dplink.h"
 #include "vg_config.h"
 #include "vg_ctl.h"
 #include "vg_sip.h"
+
+/* run(): stopped to start again (exec_again()) */
+#define RUN_AGAIN 2
+
+/* a signal stopped us: stop, never start again */
+static bool signalled;
 
 static void
 on_signal(int sig)
 {
 	vg_cp_log(VG_LOG_NOTICE, "signal %d: stopping", sig);
+	signalled = true;
 	re_cancel();
 }
 
@@ -84,7 +96,9 @@ run(const struct vg_config *cfg)
 	}
 	vg_cp_log(VG_LOG_NOTICE, "running (realm \"%s\", %u user(s))",
 			cfg->sip.realm, (unsigned)cfg->n_users);
-	err = re_main(on_signal);
+	/* the data-plane link may want a new process already (its first
+	 * attach runs in vg_sip_server_create()) */
+	err = vg_dplink_restart_wanted() ? 0 : re_main(on_signal);
 	vg_ctl_server_destroy(ctl);
 	rc = vg_sip_server_destroy(srv);
 	libre_close();
@@ -93,7 +107,28 @@ run(const struct vg_config *cfg)
 		return 1;
 	}
 	vg_cp_log(VG_LOG_NOTICE, "stopped");
+	if (vg_dplink_restart_wanted() && !signalled)
+		return RUN_AGAIN;
 	return rc != 0 ? 1 : 0;
+}
+
+/* Start again as a new process (registrations were saved by the stop):
+ * the data-plane link asked for it (vg_dplink_restart_wanted()). */
+static void
+exec_again(char **argv)
+{
+	const char *t = getenv(VG_DPLINK_TRY_ENV);
+	char num[16];
+
+	snprintf(num, sizeof(num), "%d", (t != NULL ? atoi(t) : 0) + 1);
+	setenv(VG_DPLINK_TRY_ENV, num, 1);
+	fflush(NULL);
+	/* nothing of this process crosses: the EAL's files and locks from
+	 * the failed attach would make the next one fail */
+	if (close_range(3, ~0u, CLOSE_RANGE_CLOEXEC) != 0)
+		vg_cp_log(VG_LOG_WARNING, "close_range: %s", strerror(errno));
+	execv("/proc/self/exe", argv);
+	vg_cp_log(VG_LOG_ERROR, "cannot start again: %s", strerror(errno));
 }
 
 int
@@ -118,5 +153,9 @@ main(int argc, char **argv)
 	rc = run(&cfg);
 	vg_cp_log_close();
 	vg_config_free(&cfg);
+	if (rc == RUN_AGAIN) {
+		exec_again(argv);
+		rc = 1;
+	}
 	return rc;
 }

@@ -17,7 +17,7 @@ static void
 send_tx(struct vg_dp_worker *w, struct vg_burst *b)
 {
 	struct vg_dp *dp = w->dp;
-	struct rte_mbuf *sorted[VG_BURST_MAX], **out;
+	struct rte_mbuf *sorted[VG_TX_MAX], **out;
 	uint16_t a, i, n, sent;
 
 	for (a = 0; a < dp->n_addrs && b->n_tx != 0; a++) {

@@ -27,6 +27,7 @@
 #include "vg_dpapi.h"
 #include "neigh_pvt.h"
 #include "sess_table_pvt.h"
+#include "vg_codec.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -42,7 +43,14 @@ enum vg_verdict {
 	VG_V_REPLY,     /**< ARP/ICMP answered in place: back out rx_addr */
 	VG_V_EXCEPTION, /**< for our address, not media: to the kernel */
 	VG_V_FWD,       /**< relayed: out of addrs[out_addr] */
+	VG_V_TAKEN,     /**< relay took the mbuf: queued in tx[] itself
+			  (re-packetised output), or freed (frame held) */
 };
+
+/** Room in vg_burst.tx[]: a burst, plus what re-packetising adds. */
+#define VG_TX_MAX (VG_BURST_MAX + 64)
+/** Packets one received packet may turn into (transcoding). */
+#define VG_XC_OUT 8
 
 /**
  * One [[port]]: its own address (SIP, exception path, ARP requests we
@@ -167,9 +175,11 @@ struct vg_burst {
 	/** to post; a packet may latch and change SSRC: two each */
 	struct vg_dpapi_event events[2 * VG_BURST_MAX];
 	uint16_t n_events;
-	struct rte_mbuf *tx[VG_BURST_MAX]; /**< to send ... */
-	uint16_t tx_addr[VG_BURST_MAX];    /**< ... out of this port */
+	struct rte_mbuf *tx[VG_TX_MAX];    /**< to send ... */
+	uint16_t tx_addr[VG_TX_MAX];       /**< ... out of this port */
 	uint16_t n_tx;
+	/** transcoding output of one packet (scratch of relay) */
+	struct vg_xcode_pkt xc_out[VG_XC_OUT];
 	struct rte_mbuf *exc[VG_BURST_MAX]; /**< to the exception path */
 	uint16_t n_exc;
 };

@@ -3,6 +3,7 @@
  * @file Lookup, relay and dispatch stages: from a media packet on a leg's
  * port to the same packet rewritten toward the peer leg.
  */
+#include <errno.h>
 #include <string.h>
 
 #include <rte_branch_prediction.h>
@@ -12,7 +13,9 @@
 #include <rte_prefetch.h>
 #include <rte_udp.h>
 
+#include "media_pvt.h"
 #include "pipeline_pvt.h"
+#include "vg_srtp.h"
 
 #define RTP_HDR_LEN 12  /* RFC 3550 s5.1, without CSRCs */
 #define RTCP_HDR_LEN 8  /* RFC 3550 s6.4 */
@@ -367,6 +370,208 @@ next_hop_mac(struct vg_leg *leg, const struct vg_local_addr *oa,
 	return true;
 }
 
+/* ---- media path: SRTP and transcoding ------------------------------- */
+
+static enum vg_drop_reason
+srtp_reason(int rc)
+{
+	switch (rc) {
+	case -EACCES:
+		return VG_DROP_SRTP_AUTH;
+	case -EALREADY:
+		return VG_DROP_SRTP_REPLAY;
+	default:
+		return VG_DROP_SRTP_BAD;
+	}
+}
+
+/*
+ * Finish a media-path packet o whose headers (Ethernet, IPv4, UDP) are
+ * already rewritten toward the peer and whose RTP/RTCP (len bytes) sits
+ * at hdr_len: protect it when the peer speaks SRTP, then set lengths and
+ * compute both checksums (the payload changed: nothing to adjust).
+ * @return 0 or a drop reason
+ */
+static int
+media_finish(const struct vg_local_addr *oa, struct rte_mbuf *o,
+		uint16_t hdr_len, unsigned int len, struct vg_media_dir *md,
+		bool rtcp, struct vg_dpapi_leg_counters *ctr)
+{
+	struct rte_ether_hdr *eth = rte_pktmbuf_mtod(o, struct rte_ether_hdr *);
+	struct rte_ipv4_hdr *ip = (struct rte_ipv4_hdr *)(eth + 1);
+	uint16_t l3_len = (uint16_t)(hdr_len - sizeof(*eth) -
+			sizeof(struct rte_udp_hdr));
+	struct rte_udp_hdr *udp = RTE_PTR_ADD(ip, l3_len);
+	uint8_t *p = (uint8_t *)(udp + 1);
+	unsigned int cap = o->buf_len - o->data_off - hdr_len;
+	uint16_t ck;
+	int rc;
+
+	if (md->tx_srtp != NULL) {
+		rc = rtcp ? vg_srtp_protect_rtcp(md->tx_srtp, p, &len, cap) :
+			vg_srtp_protect_rtp(md->tx_srtp, p, &len, cap);
+		if (rc != 0)
+			return srtp_reason(rc);
+		vg_ctr_add(&ctr->srtp_tx_pkts, 1);
+	}
+	o->data_len = (uint16_t)(hdr_len + len);
+	o->pkt_len = o->data_len;
+	ip->total_length = rte_cpu_to_be_16((uint16_t)(l3_len +
+			sizeof(*udp) + len));
+	udp->dgram_len = rte_cpu_to_be_16((uint16_t)(sizeof(*udp) + len));
+	ip->hdr_checksum = 0;
+	if (oa->tx_ip_cksum) {
+		o->l2_len = sizeof(*eth);
+		o->l3_len = l3_len;
+		o->ol_flags |= RTE_MBUF_F_TX_IPV4 | RTE_MBUF_F_TX_IP_CKSUM;
+	} else {
+		ip->hdr_checksum = rte_ipv4_cksum(ip);
+	}
+	udp->dgram_cksum = 0;
+	ck = rte_ipv4_udptcp_cksum(ip, udp);
+	udp->dgram_cksum = ck != 0 ? ck : 0xffff;
+	vg_ctr_add(&ctr->fwd_pkts, 1);
+	vg_ctr_add(&ctr->fwd_bytes, len);
+	return 0;
+}
+
+/*
+ * A packet received on a leg with media state (media_pvt.h): SRTP is
+ * checked before the source may latch (an unauthenticated packet never
+ * moves a call's media), then RTCP and relayed RTP go out in place, and
+ * transcoded RTP as the 0..VG_XC_OUT packets its direction writes.
+ */
+static uint8_t
+relay_media(struct vg_burst *b, uint16_t i, struct vg_leg *leg,
+		struct vg_dpapi_leg_counters *ctr, const struct vg_leg_fast *c,
+		struct vg_media_dir *md)
+{
+	struct rte_mbuf *m = b->pkts[i];
+	struct rte_ether_hdr *eth = rte_pktmbuf_mtod(m, struct rte_ether_hdr *);
+	struct rte_ipv4_hdr *ip = (struct rte_ipv4_hdr *)(eth + 1);
+	struct rte_udp_hdr *udp = rte_pktmbuf_mtod_offset(m,
+			struct rte_udp_hdr *, b->l4_off[i]);
+	uint8_t *pl = (uint8_t *)(udp + 1);
+	uint16_t hdr_len = (uint16_t)(b->l4_off[i] + sizeof(*udp));
+	unsigned int len = b->udp_len[i] - (unsigned int)sizeof(*udp);
+	uint32_t src_ip = ip->src_addr;
+	uint16_t sport = rte_be_to_cpu_16(udp->src_port);
+	const struct vg_local_addr *oa;
+	const struct vg_media_addr *ma;
+	struct rte_ether_addr mac;
+	struct relay_dest d;
+	bool rtcp = b->rtcp[i];
+	unsigned int room, max_out;
+	uint64_t l;
+	int rc, n, k;
+
+	/* a latched leg refuses other sources before any crypto */
+	l = __atomic_load_n(&leg->latched, __ATOMIC_RELAXED);
+	if (l != 0 && (uint16_t)(l >> 48) == c->gen && (src_ip != (uint32_t)l ||
+			(!rtcp && sport != (uint16_t)(l >> 32))))
+		return leg_drop(b, i, ctr, VG_DROP_SRC_REJECTED);
+	if (md->rx_srtp != NULL) {
+		rc = rtcp ? vg_srtp_unprotect_rtcp(md->rx_srtp, pl, &len) :
+			vg_srtp_unprotect_rtp(md->rx_srtp, pl, &len);
+		if (rc != 0)
+			return leg_drop(b, i, ctr, srtp_reason(rc));
+		vg_ctr_add(&ctr->srtp_rx_pkts, 1);
+	}
+	rc = source_check(b, leg, c, src_ip, sport, rtcp);
+	if (unlikely(rc != 0))
+		return leg_drop(b, i, ctr, (enum vg_drop_reason)rc);
+	__atomic_store_n(&ctr->last_rx_tsc, b->now_tsc, __ATOMIC_RELAXED);
+
+	relay_dest_get(leg, c, &d);
+	if (d.ip == 0 || d.port == 0 || d.maddr >= b->n_maddrs)
+		return leg_drop(b, i, ctr, VG_DROP_NO_DEST);
+	if (rtcp && !(c->flags & VG_LEG_F_PEER_MUX)) {
+		d.port++;
+		d.sport++;
+	}
+	ma = &b->maddrs[d.maddr];
+	oa = &b->addrs[ma->port];
+	if (!next_hop_mac(leg, oa, ma->port, d.ip, &mac)) {
+		vg_neigh_hint_post(oa, ma->port, vg_next_hop(oa, d.ip), NULL);
+		return leg_drop(b, i, ctr, VG_DROP_NO_NEIGH);
+	}
+	/* headers toward the peer; lengths and checksums per packet */
+	eth->dst_addr = mac;
+	eth->src_addr = oa->mac;
+	ip->src_addr = ma->ip;
+	ip->dst_addr = d.ip;
+	ip->time_to_live = IP_TTL_OUT;
+	udp->src_port = rte_cpu_to_be_16(d.sport);
+	udp->dst_port = rte_cpu_to_be_16(d.port);
+	b->out_addr[i] = ma->port;
+
+	if (rtcp) {
+		vg_ctr_add(&ctr->rtcp_pkts, 1);
+	} else {
+		uint32_t arrival = vg_burst_rtp_now(b, c->clock_rate);
+
+		if (len < RTP_HDR_LEN)
+			return leg_drop(b, i, ctr, VG_DROP_RTP_INVALID);
+		rtp_stats(b, leg, ctr, pl, arrival);
+		if (md->in_dtmf_pt != 0 && (pl[1] & 0x7f) == md->in_dtmf_pt)
+			vg_ctr_add(&ctr->dtmf_pkts, 1);
+		if (md->xc == NULL) {
+			uint8_t out_pt = pt_map(c, pl[1] & 0x7f);
+			uint32_t o = 0, nw = 0;
+
+			if (out_pt == VG_PT_DROP)
+				return leg_drop(b, i, ctr, VG_DROP_PT_UNMAPPED);
+			pl[1] = (uint8_t)((pl[1] & 0x80) | out_pt);
+			if (c->flags & VG_DPAPI_LEG_F_REWRITE_SSRC)
+				rtp_rewrite_ssrc(leg, pl, arrival, &o, &nw);
+		}
+	}
+	if (rtcp || md->xc == NULL) {
+		rc = media_finish(oa, m, hdr_len, len, md, rtcp, ctr);
+		return rc == 0 ? VG_V_FWD : leg_drop(b, i, ctr,
+				(enum vg_drop_reason)rc);
+	}
+
+	/* transcode: what the direction writes, in order; m goes last so
+	 * the others copy its rewritten headers */
+	room = VG_TX_MAX - b->n_tx - (b->n - i - 1u);
+	max_out = RTE_MIN((unsigned int)VG_XC_OUT, room);
+	n = vg_xcode_dir_push(md->xc, pl, len, b->xc_out, max_out);
+	if (n < 0)
+		return leg_drop(b, i, ctr, VG_DROP_XCODE_BAD);
+	vg_ctr_add(&ctr->xcode_pkts, (uint64_t)n);
+	for (k = 0; k < n; k++) {
+		const struct vg_xcode_pkt *x = &b->xc_out[k];
+		struct rte_mbuf *o = k == n - 1 ? m : rte_pktmbuf_alloc(m->pool);
+
+		if (o == NULL) {
+			vg_ctr_add(&ctr->drops[VG_DROP_NO_MBUF], 1);
+			continue;
+		}
+		if (hdr_len + (unsigned int)x->len + VG_SRTP_MAX_TRAILER >
+				(unsigned int)(o->buf_len - o->data_off)) {
+			vg_ctr_add(&ctr->drops[VG_DROP_XCODE_BAD], 1);
+			rte_pktmbuf_free(o);
+			continue;
+		}
+		if (o != m)
+			memcpy(rte_pktmbuf_mtod(o, void *), eth, hdr_len);
+		memcpy(rte_pktmbuf_mtod_offset(o, uint8_t *, hdr_len), x->data,
+				x->len);
+		rc = media_finish(oa, o, hdr_len, x->len, md, false, ctr);
+		if (rc != 0) {
+			vg_ctr_add(&ctr->drops[rc], 1);
+			rte_pktmbuf_free(o);
+			continue;
+		}
+		b->tx_addr[b->n_tx] = ma->port;
+		b->tx[b->n_tx++] = o;
+	}
+	if (n == 0)
+		rte_pktmbuf_free(m); /* held for a longer ptime: not a drop */
+	return VG_V_TAKEN;
+}
+
 static uint8_t
 relay_one(struct vg_burst *b, uint16_t i)
 {
@@ -400,6 +605,13 @@ relay_one(struct vg_burst *b, uint16_t i)
 	if (!rtcp && unlikely(plen < RTP_HDR_LEN || pl[0] >> 6 != 2))
 		return leg_drop(b, i, ctr, VG_DROP_RTP_INVALID);
 	b->rtcp[i] = rtcp;
+	if (unlikely(c.flags & VG_LEG_F_MEDIA)) {
+		struct vg_media_dir *md = vg_leg_cfg_get(leg)->media;
+
+		/* NULL: an update removed it after the copy was taken */
+		if (md != NULL)
+			return relay_media(b, i, leg, ctr, &c, md);
+	}
 	why = source_check(b, leg, &c, ip->src_addr,
 			rte_be_to_cpu_16(udp->src_port), rtcp);
 	if (unlikely(why != 0))
@@ -528,6 +740,8 @@ vg_stage_dispatch(struct vg_burst *b)
 			break;
 		case VG_V_EXCEPTION:
 			b->exc[b->n_exc++] = m;
+			break;
+		case VG_V_TAKEN:
 			break;
 		case VG_V_MEDIA: /* not looked up: no table */
 			b->reason[i] = VG_DROP_NO_SESSION;

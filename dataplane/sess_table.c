@@ -9,6 +9,7 @@
 #include <rte_errno.h>
 #include <rte_malloc.h>
 
+#include "media_pvt.h"
 #include "sess_table_pvt.h"
 
 /* What the defer queue holds: kind << 32 | index. */
@@ -42,6 +43,9 @@ slot_owner(const struct vg_sess_table *t, uint16_t addr, uint16_t port)
 static void
 cfg_put(struct vg_sess_table *t, struct vg_leg_cfg *c)
 {
+	/* its media state, unless an update moved it on */
+	vg_media_dir_free(c->media);
+	c->media = NULL;
 	t->free_cfg[t->n_free_cfg++] = (uint32_t)(c - t->cfgs);
 }
 
@@ -57,7 +61,7 @@ dq_free(void *p, void *e, unsigned int n)
 		uint32_t idx = (uint32_t)elems[i];
 
 		if (elems[i] >> 32 == DQ_CFG) {
-			t->free_cfg[t->n_free_cfg++] = idx;
+			cfg_put(t, &t->cfgs[idx]);
 			continue;
 		}
 		cfg_put(t, t->legs[2 * idx].cfg);
@@ -198,6 +202,12 @@ vg_sess_table_destroy(struct vg_sess_table *t)
 		return;
 	if (t->dq != NULL)
 		rte_rcu_qsbr_dq_delete(t->dq);
+	if (t->cfgs != NULL) {
+		uint32_t i;
+
+		for (i = 0; i < t->n_cfgs; i++)
+			vg_media_dir_free(t->cfgs[i].media);
+	}
 	rte_free(t->qsbr);
 	if (t->own_ctrs)
 		rte_free(t->ctrs);
@@ -226,8 +236,6 @@ leg_check(const struct vg_sess_table *t, const struct vg_dpapi_leg *l)
 	for (i = 0; i < l->n_pt_map; i++)
 		if (l->pt_map[i].in_pt > 127 || l->pt_map[i].out_pt > 127)
 			return -EINVAL;
-	if (l->codec != 0 || l->srtp_suite != 0)
-		return -ENOTSUP; /* media processing is not there yet */
 	return 0;
 }
 
@@ -317,6 +325,8 @@ leg_fast_set(struct vg_leg *leg, const struct vg_leg_cfg *c,
 			VG_DPAPI_LEG_F_REWRITE_SSRC);
 	if (pc->sdp.flags & VG_DPAPI_LEG_F_RTCP_MUX)
 		f.flags |= VG_LEG_F_PEER_MUX;
+	if (c->media != NULL)
+		f.flags |= VG_LEG_F_MEDIA;
 	f.latching = c->sdp.latching;
 	f.n_pt_map = c->sdp.n_pt_map;
 	memcpy(f.pt_map, c->sdp.pt_map, sizeof(f.pt_map));
@@ -341,11 +351,32 @@ leg_publish(struct vg_sess_table *t, struct vg_leg *leg,
 				slot_val(t, on ? leg : NULL, true));
 }
 
+/* Media state of both directions into md[2]; all or nothing. */
+static int
+media_create(const struct vg_dpapi_leg legs[2],
+		const struct vg_dpapi_srtp_keys *keys, struct vg_media_dir *md[2])
+{
+	int rc;
+
+	md[0] = md[1] = NULL;
+	rc = vg_media_dir_create(legs, keys, 0, &md[0]);
+	if (rc == 0)
+		rc = vg_media_dir_create(legs, keys, 1, &md[1]);
+	if (rc != 0) {
+		vg_media_dir_free(md[0]);
+		md[0] = NULL;
+	}
+	return rc;
+}
+
 int
-vg_sess_create(struct vg_sess_table *t, const struct vg_dpapi_leg legs[2],
-		uint64_t cookie, uint32_t *sess_id)
+vg_sess_create_keys(struct vg_sess_table *t,
+		const struct vg_dpapi_leg legs[2],
+		const struct vg_dpapi_srtp_keys *keys, uint64_t cookie,
+		uint32_t *sess_id)
 {
 	uint64_t now = rte_get_tsc_cycles();
+	struct vg_media_dir *md[2];
 	uint32_t id, i, gen;
 	int rc;
 
@@ -354,6 +385,9 @@ vg_sess_create(struct vg_sess_table *t, const struct vg_dpapi_leg legs[2],
 		if (rc < 0)
 			return rc;
 	}
+	rc = vg_media_check(legs);
+	if (rc < 0)
+		return rc;
 	rc = ports_check(t, legs, UINT32_MAX);
 	if (rc < 0)
 		return rc;
@@ -361,6 +395,9 @@ vg_sess_create(struct vg_sess_table *t, const struct vg_dpapi_leg legs[2],
 		vg_sess_reclaim(t);
 	if (t->n_free_sess == 0 || t->n_free_cfg < 2)
 		return -ENOSPC;
+	rc = media_create(legs, keys, md);
+	if (rc < 0)
+		return rc;
 	id = t->free_sess[--t->n_free_sess];
 	for (i = 0; i < 2; i++) {
 		struct vg_leg *leg = &t->legs[2 * id + i];
@@ -369,6 +406,7 @@ vg_sess_create(struct vg_sess_table *t, const struct vg_dpapi_leg legs[2],
 		/* no reader can hold the slot: it passed a grace period */
 		leg->cfg = cfg_get(t);
 		cfg_fill(t, leg->cfg, &legs[i], NULL);
+		leg->cfg->media = md[i];
 		leg->cookie = cookie;
 		leg->latched = 0;
 		leg->peer_latched = 0;
@@ -393,9 +431,13 @@ vg_sess_create(struct vg_sess_table *t, const struct vg_dpapi_leg legs[2],
 }
 
 int
-vg_sess_update(struct vg_sess_table *t, uint32_t sess_id,
-		const struct vg_dpapi_leg legs[2])
+vg_sess_update_keys(struct vg_sess_table *t, uint32_t sess_id,
+		const struct vg_dpapi_leg legs[2],
+		const struct vg_dpapi_srtp_keys *keys)
 {
+	struct vg_media_dir *md[2] = { NULL, NULL };
+	struct vg_dpapi_leg old_legs[2];
+	bool keep[2];
 	struct vg_leg_cfg *nc[2], *old[2];
 	bool moved[2];
 	unsigned int i;
@@ -408,14 +450,32 @@ vg_sess_update(struct vg_sess_table *t, uint32_t sess_id,
 		if (rc < 0)
 			return rc;
 	}
+	rc = vg_media_check(legs);
+	if (rc < 0)
+		return rc;
 	rc = ports_check(t, legs, sess_id);
 	if (rc < 0)
 		return rc;
+	/* media state: kept when nothing of it changed, else made anew */
+	for (i = 0; i < 2; i++)
+		old_legs[i] = t->legs[2 * sess_id + i].cfg->sdp;
+	for (i = 0; i < 2 && rc == 0; i++) {
+		keep[i] = vg_media_same(t->legs[2 * sess_id + i].cfg->media,
+				old_legs, legs, keys, i);
+		if (!keep[i])
+			rc = vg_media_dir_create(legs, keys, i, &md[i]);
+	}
+	if (rc < 0) {
+		vg_media_dir_free(md[0]);
+		return rc;
+	}
 	nc[0] = cfg_get(t);
 	nc[1] = cfg_get(t);
 	if (nc[0] == NULL || nc[1] == NULL) {
 		if (nc[0] != NULL)
 			cfg_put(t, nc[0]);
+		vg_media_dir_free(md[0]);
+		vg_media_dir_free(md[1]);
 		return -EBUSY;
 	}
 	for (i = 0; i < 2; i++) {
@@ -423,6 +483,14 @@ vg_sess_update(struct vg_sess_table *t, uint32_t sess_id,
 
 		old[i] = leg->cfg;
 		cfg_fill(t, nc[i], &legs[i], old[i]);
+		if (keep[i]) {
+			/* the worker may still use it through old[i]: it is
+			 * the same state, and only that worker touches it */
+			nc[i]->media = old[i]->media;
+			old[i]->media = NULL;
+		} else {
+			nc[i]->media = md[i];
+		}
 		moved[i] = old[i]->sdp.local_addr != legs[i].local_addr ||
 			old[i]->sdp.local_port != legs[i].local_port ||
 			(old[i]->sdp.flags ^ legs[i].flags) &
@@ -595,10 +663,11 @@ vg_sess_cmd(const struct vg_dpapi_cmd *cmd, struct vg_dpapi_reply *reply,
 
 	switch (cmd->type) {
 	case VG_CMD_SESS_CREATE:
-		rc = vg_sess_create(t, cmd->legs, cmd->cookie, &id);
+		rc = vg_sess_create_keys(t, cmd->legs, cmd->keys, cmd->cookie,
+				&id);
 		break;
 	case VG_CMD_SESS_UPDATE:
-		rc = vg_sess_update(t, id, cmd->legs);
+		rc = vg_sess_update_keys(t, id, cmd->legs, cmd->keys);
 		break;
 	case VG_CMD_SESS_DELETE:
 		return vg_sess_delete(t, id);

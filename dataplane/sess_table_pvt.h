@@ -60,10 +60,16 @@ struct vg_leg_cfg {
 	uint16_t gen;              /**< latching epoch, never 0 */
 	uint32_t clock_rate;       /**< Hz, resolved default */
 	uint32_t timeout_s;        /**< resolved default */
+	/** media processing of what this leg receives (media_pvt.h), NULL
+	 * for a plain relay; owner: main lcore, used by the rx owner */
+	struct vg_media_dir *media;
 };
 
 /** vg_leg_fast.flags: the peer muxes RTCP (its VG_DPAPI_LEG_F_RTCP_MUX) */
 #define VG_LEG_F_PEER_MUX (1u << 15)
+/** vg_leg_fast.flags: the leg's configuration has media state (SRTP,
+ * transcoding): the relay takes its media path */
+#define VG_LEG_F_MEDIA (1u << 14)
 
 /**
  * What the relay needs to take a packet in on a leg (this leg's
@@ -207,21 +213,44 @@ struct vg_sess_table *vg_sess_table_create(const struct vg_config *cfg,
 void vg_sess_table_destroy(struct vg_sess_table *t);
 
 /**
- * Create a session and publish both legs.
- * @return 0 with *sess_id set, -EINVAL (bad leg), -EADDRINUSE (local port
- *   taken), -ENOTSUP (codec/SRTP fields set), -ENOSPC (no session free)
+ * Create a session and publish both legs, with the media processing the
+ * legs ask for (SRTP with keys[i], transcoding; media_pvt.h).
+ * @return 0 with *sess_id set, -EINVAL (bad leg, or SRTP without keys),
+ *   -EADDRINUSE (local port taken), -ENOTSUP (unknown SRTP suite),
+ *   -ENOSPC (no session free), -ENOMEM (media state)
  */
-int vg_sess_create(struct vg_sess_table *t, const struct vg_dpapi_leg legs[2],
-		uint64_t cookie, uint32_t *sess_id);
+int vg_sess_create_keys(struct vg_sess_table *t,
+		const struct vg_dpapi_leg legs[2],
+		const struct vg_dpapi_srtp_keys *keys, uint64_t cookie,
+		uint32_t *sess_id);
+
+/** vg_sess_create_keys() without SRTP keys. */
+static inline int
+vg_sess_create(struct vg_sess_table *t, const struct vg_dpapi_leg legs[2],
+		uint64_t cookie, uint32_t *sess_id)
+{
+	return vg_sess_create_keys(t, legs, NULL, cookie, sess_id);
+}
 
 /**
  * Replace both legs' configuration (RCU); local ports may move.
- * Latching restarts when a leg's remote, allowed source or mode changed.
+ * Latching restarts when a leg's remote, allowed source or mode changed;
+ * a direction's media state is kept when its codecs, payload types,
+ * ptimes, suites and keys did not change, else made anew.
  * @return 0, -ENOENT, -EINVAL, -EADDRINUSE, -ENOTSUP, -EBUSY (no config
- *   free until a grace period passes)
+ *   free until a grace period passes), -ENOMEM
  */
-int vg_sess_update(struct vg_sess_table *t, uint32_t sess_id,
-		const struct vg_dpapi_leg legs[2]);
+int vg_sess_update_keys(struct vg_sess_table *t, uint32_t sess_id,
+		const struct vg_dpapi_leg legs[2],
+		const struct vg_dpapi_srtp_keys *keys);
+
+/** vg_sess_update_keys() without SRTP keys. */
+static inline int
+vg_sess_update(struct vg_sess_table *t, uint32_t sess_id,
+		const struct vg_dpapi_leg legs[2])
+{
+	return vg_sess_update_keys(t, sess_id, legs, NULL);
+}
 
 /** Unlink a session; its memory returns after a grace period.
  * @return 0 or -ENOENT */

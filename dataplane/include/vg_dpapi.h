@@ -49,7 +49,7 @@ extern "C" {
  * by the test that builds a client of another version to see it refused.)
  */
 #ifndef VG_DPAPI_ABI_VERSION
-#define VG_DPAPI_ABI_VERSION 2u
+#define VG_DPAPI_ABI_VERSION 3u
 #endif
 /** "VGDP" in the first four bytes of the memzone. */
 #define VG_DPAPI_MAGIC 0x50444756u
@@ -168,17 +168,42 @@ struct vg_dpapi_leg {
 	uint8_t latching;          /**< enum vg_dpapi_latching */
 	uint8_t rsvd0[2];
 	struct vg_dpapi_pt_map pt_map[VG_DPAPI_PT_MAP_MAX];
-	/* Reserved for media processing (transcoding, SRTP): must be 0. */
-	uint8_t codec;             /**< enum vg_cfg_codec + 1; 0 = relay */
+	/*
+	 * Media processing (ABI 3). codec: what this leg's remote speaks,
+	 * enum vg_cfg_codec + 1, with payload type pt and packetisation
+	 * ptime_ms (0 = 20). When both legs name a codec and they differ,
+	 * the session transcodes: what leg i receives is decoded from its
+	 * codec and encoded in the peer's (pt_map is then not used); 0 on
+	 * either leg = relay. dtmf_pt: this leg's telephone-event payload
+	 * type (RFC 4733, 0 = none), translated, never transcoded; cn_pt:
+	 * its comfort-noise payload type (RFC 3389, 0 = none).
+	 * srtp_suite: enum vg_srtp_suite (0 = plain RTP) on this leg; its
+	 * keys are in vg_dpapi_cmd.keys[i].
+	 */
+	uint8_t codec;
 	uint8_t ptime_ms;
-	uint8_t srtp_suite;        /**< 0 = plain RTP */
-	uint8_t rsvd1;
-	uint32_t rsvd2[3];
+	uint8_t srtp_suite;
+	uint8_t pt;
+	uint8_t dtmf_pt;
+	uint8_t cn_pt;
+	uint8_t rsvd1[10];
 };
 static_assert(sizeof(struct vg_dpapi_leg) == 64, "vg_dpapi_leg ABI");
 static_assert(offsetof(struct vg_dpapi_leg, local_addr) == 14 &&
 	offsetof(struct vg_dpapi_leg, latching) == 29 &&
 	offsetof(struct vg_dpapi_leg, pt_map) == 32, "vg_dpapi_leg ABI");
+
+/**
+ * SRTP master key||salt (RFC 3711, 30 bytes) pair of one leg: rx
+ * unprotects what the leg's remote sends (the key of its SDP), tx
+ * protects what we send it (the key of our SDP to it).
+ */
+struct vg_dpapi_srtp_keys {
+	uint8_t rx[30];
+	uint8_t tx[30];
+	uint8_t rsvd[4];
+};
+static_assert(sizeof(struct vg_dpapi_srtp_keys) == 64, "vg_dpapi ABI");
 
 /** A command, CP -> DP. Owner: the sending client. */
 struct vg_dpapi_cmd {
@@ -190,8 +215,10 @@ struct vg_dpapi_cmd {
 					returned in events */
 	uint8_t rsvd[40];
 	struct vg_dpapi_leg legs[2];
+	/** SRTP keys of legs[i] when its srtp_suite is set */
+	struct vg_dpapi_srtp_keys keys[2];
 };
-static_assert(sizeof(struct vg_dpapi_cmd) == 192, "vg_dpapi_cmd ABI");
+static_assert(sizeof(struct vg_dpapi_cmd) == 320, "vg_dpapi_cmd ABI");
 
 /** Session ids returned by one LIST reply. */
 #define VG_DPAPI_LIST_MAX 38
@@ -292,7 +319,12 @@ static_assert(sizeof(struct vg_dpapi_event) == 32, "vg_dpapi_event ABI");
 	X(NO_EXCEPTION, "exception path disabled") \
 	X(TX_FULL, "transmit queue full") \
 	X(NO_NEIGH, "next hop MAC not resolved yet (ARP sent)") \
-	X(NOT_MEDIA, "not media, to a media-only address")
+	X(NOT_MEDIA, "not media, to a media-only address") \
+	X(SRTP_AUTH, "SRTP/SRTCP authentication failed") \
+	X(SRTP_REPLAY, "SRTP/SRTCP replayed or too old") \
+	X(SRTP_BAD, "SRTP/SRTCP malformed or no room for the tag") \
+	X(XCODE_BAD, "transcoding: undecodable or unexpected payload") \
+	X(NO_MBUF, "no mbuf for a re-packetised frame")
 
 enum vg_drop_reason {
 #define VG_DROP_ENUM(name, text) VG_DROP_##name,
@@ -302,7 +334,7 @@ enum vg_drop_reason {
 };
 
 /** Room for drop counters; > VG_DROP_COUNT so reasons can be appended. */
-#define VG_DROP_SLOTS 24
+#define VG_DROP_SLOTS 32
 static_assert(VG_DROP_COUNT <= VG_DROP_SLOTS, "VG_DROP_SLOTS too small");
 
 /** Text of a drop reason ("?" when out of range). */
@@ -346,11 +378,16 @@ struct vg_dpapi_leg_counters {
 	uint32_t jitter;           /**< interarrival jitter, RTP clock units
 					(the A.8 value J, not J*16) */
 	uint32_t rsvd1;
-	uint64_t rsvd2[4];
-	/* lines 2-4: drops of packets that reached this leg */
+	/* media processing of what this leg receives (ABI 3) */
+	uint64_t xcode_pkts;       /**< transcoded packets sent to the peer */
+	uint64_t dtmf_pkts;        /**< RFC 4733 events translated */
+	uint64_t srtp_rx_pkts;     /**< SRTP/SRTCP authenticated and
+					decrypted */
+	uint64_t srtp_tx_pkts;     /**< protected toward the peer */
+	/* lines 2-5: drops of packets that reached this leg */
 	uint64_t drops[VG_DROP_SLOTS];
 } __rte_cache_aligned;
-static_assert(sizeof(struct vg_dpapi_leg_counters) == 320,
+static_assert(sizeof(struct vg_dpapi_leg_counters) == 384,
 	"vg_dpapi_leg_counters ABI");
 
 /** Counters of one dp lcore. Owner: that lcore (relaxed atomic stores). */
@@ -365,7 +402,7 @@ struct vg_dpapi_lcore_counters {
 	uint64_t idle_tsc;         /**< TSC spent on empty rounds */
 	uint64_t drops[VG_DROP_SLOTS];
 } __rte_cache_aligned;
-static_assert(sizeof(struct vg_dpapi_lcore_counters) == 256,
+static_assert(sizeof(struct vg_dpapi_lcore_counters) == 320,
 	"vg_dpapi_lcore_counters ABI");
 
 /* ---- names -------------------------------------------------------------- */

@@ -125,8 +125,11 @@ TEST_F(SessTable, BadLegsAreRefused)
 	bad[0].pt_map[0].in_pt = 200;
 	EXPECT_EQ(vg_sess_create(t, bad, 0, &id), -EINVAL);
 	std::memcpy(bad, legs, sizeof(bad));
-	bad[0].srtp_suite = 1;
+	bad[0].srtp_suite = 7; /* no such suite */
 	EXPECT_EQ(vg_sess_create(t, bad, 0, &id), -ENOTSUP);
+	std::memcpy(bad, legs, sizeof(bad));
+	bad[0].srtp_suite = 1; /* SRTP without keys */
+	EXPECT_EQ(vg_sess_create(t, bad, 0, &id), -EINVAL);
 	std::memcpy(bad, legs, sizeof(bad));
 	bad[1].local_port = bad[0].local_port;
 	EXPECT_EQ(vg_sess_create(t, bad, 0, &id), -EADDRINUSE);
