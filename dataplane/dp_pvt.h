@@ -61,10 +61,16 @@ struct vg_dp_worker {
 	struct vg_dp *dp;
 	struct vg_dpapi_lcore_counters *lc;
 	struct rte_ring *to_kernel;    /**< exception packets -> main lcore */
+	/** packets of sessions this worker owns, received by another one,
+	 * per rx port (multi-producer); NULL with one worker */
+	struct rte_ring *handoff[VG_HW_MAX_PORTS];
 	/* two bursts in flight: one classified and prefetched while the
 	 * other one is looked up, relayed and sent (vg_dp_worker_main()) */
 	struct vg_burst burst[2];
 	struct rte_mbuf *pkts[2][VG_BURST_MAX];
+	/* packets handed over by other workers (vg_leg_owner()) */
+	struct vg_burst burst_ho;
+	struct rte_mbuf *pkts_ho[VG_BURST_MAX];
 } __rte_cache_aligned;
 
 /** The data plane. RO after start-up except where a field says. */

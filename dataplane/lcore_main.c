@@ -284,6 +284,18 @@ make_rings(struct vg_dp *dp, char *msg, size_t msg_size)
 		if (dp->workers[i].to_kernel == NULL)
 			goto fail;
 	}
+	for (i = 0; dp->n_workers > 1 && i < dp->n_workers; i++) {
+		uint16_t a;
+
+		for (a = 0; a < dp->n_addrs; a++) {
+			snprintf(name, sizeof(name), "vg_ho%u_%u", i, a);
+			dp->workers[i].handoff[a] = rte_ring_create(name,
+				VG_DP_EXC_RING, rte_socket_id(),
+				RING_F_SC_DEQ);
+			if (dp->workers[i].handoff[a] == NULL)
+				goto fail;
+		}
+	}
 	dp->hints = rte_ring_create_elem("vg_hints",
 		sizeof(struct vg_neigh_hint), VG_DP_HINT_RING,
 		rte_socket_id(), RING_F_SC_DEQ);
@@ -447,9 +459,18 @@ vg_dp_fini(struct vg_dp *dp)
 	for (i = 0; dp->workers != NULL && i < dp->n_workers; i++) {
 		struct rte_ring *r = dp->workers[i].to_kernel;
 
+		uint16_t a;
+
 		while (r != NULL && rte_ring_dequeue(r, (void **)&m) == 0)
 			rte_pktmbuf_free(m);
 		rte_ring_free(r);
+		for (a = 0; a < VG_HW_MAX_PORTS; a++) {
+			r = dp->workers[i].handoff[a];
+			while (r != NULL &&
+					rte_ring_dequeue(r, (void **)&m) == 0)
+				rte_pktmbuf_free(m);
+			rte_ring_free(r);
+		}
 	}
 	rte_ring_free(dp->hints);
 	dp->hints = NULL;

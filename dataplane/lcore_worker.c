@@ -79,6 +79,30 @@ drain_to_wire(struct vg_dp_worker *w, uint16_t a)
 	}
 }
 
+/* Pass packets of sessions other workers own to them (same rx port). */
+static void
+send_handoff(struct vg_dp_worker *w, struct vg_burst *b)
+{
+	struct vg_dp *dp = w->dp;
+	struct rte_mbuf *to[VG_BURST_MAX];
+	uint16_t o, i, n;
+	unsigned int q;
+
+	for (o = 0; o < dp->n_workers && b->n_ho != 0; o++) {
+		for (i = 0, n = 0; i < b->n_ho; i++)
+			if (b->ho_owner[i] == o)
+				to[n++] = b->ho[i];
+		if (n == 0)
+			continue;
+		q = rte_ring_enqueue_burst(dp->workers[o].handoff[b->rx_addr],
+			(void **)to, n, NULL);
+		if (q < n) {
+			vg_ctr_add(&w->lc->drops[VG_DROP_TX_FULL], n - q);
+			rte_pktmbuf_free_bulk(to + q, n - q);
+		}
+	}
+}
+
 /* Look up, relay and send a classified (and prefetched) burst. */
 static void
 finish(struct vg_dp_worker *w, struct vg_burst *b)
@@ -88,6 +112,7 @@ finish(struct vg_dp_worker *w, struct vg_burst *b)
 	vg_stage_dispatch(b);
 	send_tx(w, b);
 	send_exc(w, b);
+	send_handoff(w, b);
 	if (b->n_events != 0)
 		vg_dpapi_server_post(w->dp->srv, b->events, b->n_events);
 }
@@ -104,6 +129,30 @@ burst_init(struct vg_dp_worker *w, struct vg_burst *b)
 	b->tbl = dp->tbl;
 	b->tsc_hz = dp->tsc_hz;
 	b->lc = w->lc;
+	b->worker_id = w->id;
+	b->n_workers = dp->n_workers;
+}
+
+/* The packets other workers handed over for port a: a burst of their
+ * own, through every stage (classify again: it has no side effect on
+ * media packets, and it is what the lookup needs). */
+static bool
+take_handoff(struct vg_dp_worker *w, struct vg_burst *b, uint16_t a)
+{
+	struct rte_ring *r = w->handoff[a];
+	unsigned int n;
+
+	if (r == NULL)
+		return false;
+	n = rte_ring_dequeue_burst(r, (void **)w->pkts_ho, VG_BURST_MAX,
+		NULL);
+	if (n == 0)
+		return false;
+	vg_burst_start(b, w->pkts_ho, (uint16_t)n, rte_rdtsc());
+	b->rx_addr = a;
+	vg_stage_classify(b);
+	finish(w, b);
+	return true;
 }
 
 /*
@@ -132,6 +181,7 @@ vg_dp_worker_main(void *arg)
 		burst = 32;
 	burst_init(w, &w->burst[0]);
 	burst_init(w, &w->burst[1]);
+	burst_init(w, &w->burst_ho);
 	rte_rcu_qsbr_thread_register(dp->tbl->qsbr, w->id);
 	rte_rcu_qsbr_thread_online(dp->tbl->qsbr, w->id);
 
@@ -156,6 +206,8 @@ vg_dp_worker_main(void *arg)
 			if (pending != NULL)
 				finish(w, pending);
 			pending = NULL;
+			if (take_handoff(w, &w->burst_ho, a))
+				work = true;
 			if (n != 0) {
 				pending = b;
 				cur ^= 1;

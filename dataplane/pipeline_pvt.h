@@ -45,6 +45,7 @@ enum vg_verdict {
 	VG_V_FWD,       /**< relayed: out of addrs[out_addr] */
 	VG_V_TAKEN,     /**< relay took the mbuf: queued in tx[] itself
 			  (re-packetised output), or freed (frame held) */
+	VG_V_HANDOFF,   /**< a session another worker owns: to it */
 };
 
 /** Room in vg_burst.tx[]: a burst, plus what re-packetising adds. */
@@ -160,6 +161,8 @@ struct vg_burst {
 	uint64_t now_frac;             /**< ... and the rest of the second,
 					  0.32 fixed point rounded up */
 	struct vg_dpapi_lcore_counters *lc; /**< this lcore's counters */
+	uint16_t worker_id;            /**< this worker (vg_leg_owner()) */
+	uint16_t n_workers;            /**< 0 or 1: no hand-off */
 
 	/* verdicts: per packet, written by the stages */
 	uint8_t verdict[VG_BURST_MAX]; /**< enum vg_verdict */
@@ -182,6 +185,9 @@ struct vg_burst {
 	struct vg_xcode_pkt xc_out[VG_XC_OUT];
 	struct rte_mbuf *exc[VG_BURST_MAX]; /**< to the exception path */
 	uint16_t n_exc;
+	struct rte_mbuf *ho[VG_BURST_MAX];  /**< to the owning worker ... */
+	uint16_t ho_owner[VG_BURST_MAX];    /**< ... this one */
+	uint16_t n_ho;
 };
 
 /** Set the inputs of a burst and clear its outputs. */
@@ -209,7 +215,23 @@ void vg_stage_classify(struct vg_burst *b);
  */
 void vg_stage_prefetch(const struct vg_burst *b);
 
-/** Stage 2: VG_V_MEDIA packets get leg[] and rtcp[], or drop NO_SESSION.
+/**
+ * The worker that owns a leg's session: the only one that writes its
+ * state (latching, RFC 3550 statistics, counters, SRTP and codec state).
+ * Whatever queue the NIC's RSS puts a packet on (RTP and RTCP of a leg,
+ * or an injected packet, may hash apart), the worker that receives it
+ * for a session it does not own hands it over (vg_stage_lookup(),
+ * VG_V_HANDOFF) through that worker's ring, unchanged.
+ */
+static inline uint16_t
+vg_leg_owner(const struct vg_sess_table *t, const struct vg_leg *leg,
+		uint16_t n_workers)
+{
+	return (uint16_t)(((uint32_t)(leg - t->legs) >> 1) % n_workers);
+}
+
+/** Stage 2: VG_V_MEDIA packets get leg[] and rtcp[], or drop NO_SESSION;
+ * a packet of a session another worker owns -> VG_V_HANDOFF.
  * Thread: a registered, online RCU reader of b->tbl. */
 void vg_stage_lookup(struct vg_burst *b);
 

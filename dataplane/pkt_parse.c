@@ -39,6 +39,7 @@ vg_burst_start(struct vg_burst *b, struct rte_mbuf **pkts, uint16_t n,
 	b->n_events = 0;
 	b->n_tx = 0;
 	b->n_exc = 0;
+	b->n_ho = 0;
 }
 
 /* Does the IPv4 header at ip, ihl bytes, sum to 0xffff (RFC 791, RFC

@@ -153,6 +153,15 @@ vg_stage_lookup(struct vg_burst *b)
 			continue;
 		}
 		b->rtcp[i] = rtcp;
+		if (unlikely(b->n_workers > 1)) {
+			uint16_t o = vg_leg_owner(b->tbl, leg, b->n_workers);
+
+			if (o != b->worker_id) {
+				b->verdict[i] = VG_V_HANDOFF;
+				b->ho_owner[i] = o;
+				continue;
+			}
+		}
 		vg_leg_prefetch(b->tbl, leg);
 	}
 }
@@ -742,6 +751,10 @@ vg_stage_dispatch(struct vg_burst *b)
 			b->exc[b->n_exc++] = m;
 			break;
 		case VG_V_TAKEN:
+			break;
+		case VG_V_HANDOFF:
+			b->ho_owner[b->n_ho] = b->ho_owner[i];
+			b->ho[b->n_ho++] = m;
 			break;
 		case VG_V_MEDIA: /* not looked up: no table */
 			b->reason[i] = VG_DROP_NO_SESSION;

@@ -483,3 +483,46 @@ TEST_F(Relay, PortComputesTheIpv4ChecksumWhenItOffersTo)
 	ASSERT_FALSE(out.empty());
 	EXPECT_TRUE(ipv4_csum_ok(&out[L3]));
 }
+
+/* With several workers, only the session's owner touches it: a packet
+ * that reached another worker's queue is handed over unchanged. */
+TEST_F(Relay, PacketOfAnotherWorkersSessionIsHandedOver)
+{
+	start();
+	uint16_t owner = vg_leg_owner(t, la, 2);
+	auto in = rtp(0, 7, 1120, 0xa5a5a5a5);
+
+	b.n_workers = 2;
+	b.worker_id = (uint16_t)(owner ^ 1);
+	struct rte_mbuf *m = from(a_ip, 4000, 20000, in);
+	auto frame = bytes_of(m);
+	static struct rte_mbuf *burst[1];
+	burst[0] = m;
+	vg_burst_start(&b, burst, 1, 1000);
+	b.rx_addr = 0;
+	vg_stage_classify(&b);
+	vg_stage_lookup(&b);
+	vg_stage_relay(&b);
+	vg_stage_dispatch(&b);
+	ASSERT_EQ(b.n_ho, 1);
+	EXPECT_EQ(b.n_tx, 0);
+	EXPECT_EQ(b.ho_owner[0], owner);
+	EXPECT_EQ(bytes_of(b.ho[0]), frame) << "handed over unchanged";
+	EXPECT_EQ(la->ctr->rx_pkts, 0u) << "the leg is not touched";
+	EXPECT_EQ(la->latched, 0u);
+	/* the owner relays it */
+	b.worker_id = owner;
+	burst[0] = b.ho[0];
+	vg_burst_start(&b, burst, 1, 1000);
+	b.rx_addr = 0;
+	vg_stage_classify(&b);
+	vg_stage_lookup(&b);
+	vg_stage_relay(&b);
+	vg_stage_dispatch(&b);
+	EXPECT_EQ(b.n_ho, 0);
+	ASSERT_EQ(b.n_tx, 1);
+	EXPECT_EQ(la->ctr->fwd_pkts, 1u);
+	release();
+	b.n_workers = 1;
+	b.worker_id = 0;
+}
