@@ -29,8 +29,9 @@
  *    create (peer, ctr) or replaced by the main lcore under RCU (cfg: the
  *    whole configuration as the control plane sent it, for queries,
  *    updates, timeouts and the relay's rare paths).
- * The rx owner is the worker whose queue gets the leg's local port (hw/
- * steers on the destination UDP port). *ctr: the rx owner.
+ * The rx owner is the worker that owns the leg's session (vg_leg_owner():
+ * session id modulo the workers); packets of the session that another
+ * worker receives are handed to it. *ctr: the rx owner.
  */
 #ifndef VG_SESS_TABLE_PVT_H
 #define VG_SESS_TABLE_PVT_H

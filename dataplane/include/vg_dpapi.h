@@ -342,8 +342,8 @@ const char *vg_drop_reason_name(unsigned int reason);
 
 /**
  * Counters of one leg, index leg_id. Every field is written by the leg's
- * rx owner only: the worker lcore whose queue receives the leg's local
- * port (hw/ steers on the destination UDP port, so that is one lcore),
+ * rx owner only: the one worker lcore that owns the leg's session (the
+ * others hand its packets to it, whatever queue the NIC chose),
  * with relaxed atomic stores; readers use relaxed atomic loads
  * (__atomic_load_n) and may see fields of different packets.
  * session_gen is written by the dp main lcore at create, before the
