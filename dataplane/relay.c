@@ -404,7 +404,8 @@ srtp_reason(int rc)
 static int
 media_finish(const struct vg_local_addr *oa, struct rte_mbuf *o,
 		uint16_t hdr_len, unsigned int len, struct vg_media_dir *md,
-		bool rtcp, struct vg_dpapi_leg_counters *ctr)
+		bool rtcp, struct vg_dpapi_leg_counters *ctr,
+		struct vg_dpapi_lcore_counters *lc)
 {
 	struct rte_ether_hdr *eth = rte_pktmbuf_mtod(o, struct rte_ether_hdr *);
 	struct rte_ipv4_hdr *ip = (struct rte_ipv4_hdr *)(eth + 1);
@@ -422,6 +423,7 @@ media_finish(const struct vg_local_addr *oa, struct rte_mbuf *o,
 		if (rc != 0)
 			return srtp_reason(rc);
 		vg_ctr_add(&ctr->srtp_tx_pkts, 1);
+		vg_ctr_add(&lc->srtp_pkts, 1);
 	}
 	o->data_len = (uint16_t)(hdr_len + len);
 	o->pkt_len = o->data_len;
@@ -485,6 +487,7 @@ relay_media(struct vg_burst *b, uint16_t i, struct vg_leg *leg,
 		if (rc != 0)
 			return leg_drop(b, i, ctr, srtp_reason(rc));
 		vg_ctr_add(&ctr->srtp_rx_pkts, 1);
+		vg_ctr_add(&b->lc->srtp_pkts, 1);
 	}
 	rc = source_check(b, leg, c, src_ip, sport, rtcp);
 	if (unlikely(rc != 0))
@@ -536,7 +539,7 @@ relay_media(struct vg_burst *b, uint16_t i, struct vg_leg *leg,
 		}
 	}
 	if (rtcp || md->xc == NULL) {
-		rc = media_finish(oa, m, hdr_len, len, md, rtcp, ctr);
+		rc = media_finish(oa, m, hdr_len, len, md, rtcp, ctr, b->lc);
 		return rc == 0 ? VG_V_FWD : leg_drop(b, i, ctr,
 				(enum vg_drop_reason)rc);
 	}
@@ -549,6 +552,7 @@ relay_media(struct vg_burst *b, uint16_t i, struct vg_leg *leg,
 	if (n < 0)
 		return leg_drop(b, i, ctr, VG_DROP_XCODE_BAD);
 	vg_ctr_add(&ctr->xcode_pkts, (uint64_t)n);
+	vg_ctr_add(&b->lc->xcode_pkts, (uint64_t)n);
 	for (k = 0; k < n; k++) {
 		const struct vg_xcode_pkt *x = &b->xc_out[k];
 		struct rte_mbuf *o = k == n - 1 ? m : rte_pktmbuf_alloc(m->pool);
@@ -567,7 +571,8 @@ relay_media(struct vg_burst *b, uint16_t i, struct vg_leg *leg,
 			memcpy(rte_pktmbuf_mtod(o, void *), eth, hdr_len);
 		memcpy(rte_pktmbuf_mtod_offset(o, uint8_t *, hdr_len), x->data,
 				x->len);
-		rc = media_finish(oa, o, hdr_len, x->len, md, false, ctr);
+		rc = media_finish(oa, o, hdr_len, x->len, md, false, ctr,
+				b->lc);
 		if (rc != 0) {
 			vg_ctr_add(&ctr->drops[rc], 1);
 			rte_pktmbuf_free(o);

@@ -110,6 +110,10 @@ add_lcore(struct rte_tel_data *d, const char *who, unsigned int lcore,
 	rte_tel_data_add_dict_u64(d, k, ld(&lc->exception_pkts));
 	key(k, sizeof(k), who, "drops");
 	rte_tel_data_add_dict_u64(d, k, drops);
+	key(k, sizeof(k), who, "xcode_pkts");
+	rte_tel_data_add_dict_u64(d, k, ld(&lc->xcode_pkts));
+	key(k, sizeof(k), who, "srtp_pkts");
+	rte_tel_data_add_dict_u64(d, k, ld(&lc->srtp_pkts));
 }
 
 static int

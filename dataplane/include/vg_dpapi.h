@@ -401,8 +401,11 @@ struct vg_dpapi_lcore_counters {
 	uint64_t busy_tsc;         /**< TSC spent on rounds that had work */
 	uint64_t idle_tsc;         /**< TSC spent on empty rounds */
 	uint64_t drops[VG_DROP_SLOTS];
+	uint64_t xcode_pkts;       /**< packets written by transcoding */
+	uint64_t srtp_pkts;        /**< SRTP/SRTCP packets unprotected or
+					protected */
 } __rte_cache_aligned;
-static_assert(sizeof(struct vg_dpapi_lcore_counters) == 320,
+static_assert(sizeof(struct vg_dpapi_lcore_counters) == 384,
 	"vg_dpapi_lcore_counters ABI");
 
 /* ---- names -------------------------------------------------------------- */

@@ -111,6 +111,8 @@ TEST_F(Media, PcmuToPcmaIsMappedByteForByte)
 	ASSERT_EQ(back.size(), PL + 12 + 160);
 	EXPECT_EQ(payload_of(back)[1] & 0x7f, 0);
 	EXPECT_EQ(ip_at(back, L3 + 16), a_ip);
+	EXPECT_EQ(lc.xcode_pkts, 6u) << "the worker's total";
+	EXPECT_EQ(lc.srtp_pkts, 0u);
 }
 
 TEST_F(Media, LongerPtimeHoldsTheFirstFrame)
@@ -215,6 +217,7 @@ TEST_F(Media, SrtpFromAArrivesPlainAtB)
 	p.resize(len);
 	EXPECT_EQ(p, bplain);
 	EXPECT_EQ(ctr(1)->srtp_tx_pkts, 1u);
+	EXPECT_EQ(lc.srtp_pkts, 2u) << "one unprotected, one protected";
 	vg_srtp_ctx_free(a_out);
 	vg_srtp_ctx_free(a_in);
 }
