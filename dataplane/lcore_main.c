@@ -18,6 +18,7 @@
 #include <rte_mbuf.h>
 
 #include "dp_pvt.h"
+#include "vg_srtp.h"
 
 #define MAIN_BURST 32
 
@@ -402,6 +403,14 @@ vg_dp_init(struct vg_dp *dp, const struct vg_config *cfg, char *msg,
 			"prefix '%s': %s", cfg->eal.file_prefix,
 			rte_errno == EEXIST ? "another voxgate-dp uses it" :
 			rte_strerror(rte_errno));
+		goto fail;
+	}
+	/* libsrtp's (and its crypto backend's) one-time set-up takes long
+	 * enough to time out the first SRTP session's command: now */
+	rc = vg_srtp_global_init();
+	if (rc != 0) {
+		snprintf(msg, msg_size, "cannot initialise libsrtp2: %s",
+			strerror(-rc));
 		goto fail;
 	}
 	dp->tbl = vg_sess_table_create(cfg,

@@ -83,9 +83,12 @@ vg_media_dir_create(const struct vg_dpapi_leg legs[2],
 		return 0;
 	if ((in->srtp_suite != 0 || peer->srtp_suite != 0) && keys == NULL)
 		return -EINVAL;
-	rc = vg_srtp_global_init();
-	if (rc != 0)
-		return rc;
+	/* once; voxgate-dp does it at start-up, where it may take long */
+	if (in->srtp_suite != 0 || peer->srtp_suite != 0) {
+		rc = vg_srtp_global_init();
+		if (rc != 0)
+			return rc;
+	}
 	md = calloc(1, sizeof(*md));
 	if (md == NULL)
 		return -ENOMEM;

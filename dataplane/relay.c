@@ -559,11 +559,13 @@ relay_media(struct vg_burst *b, uint16_t i, struct vg_leg *leg,
 
 		if (o == NULL) {
 			vg_ctr_add(&ctr->drops[VG_DROP_NO_MBUF], 1);
+			vg_ctr_add(&b->lc->drops[VG_DROP_NO_MBUF], 1);
 			continue;
 		}
 		if (hdr_len + (unsigned int)x->len + VG_SRTP_MAX_TRAILER >
 				(unsigned int)(o->buf_len - o->data_off)) {
 			vg_ctr_add(&ctr->drops[VG_DROP_XCODE_BAD], 1);
+			vg_ctr_add(&b->lc->drops[VG_DROP_XCODE_BAD], 1);
 			rte_pktmbuf_free(o);
 			continue;
 		}
@@ -575,6 +577,7 @@ relay_media(struct vg_burst *b, uint16_t i, struct vg_leg *leg,
 				b->lc);
 		if (rc != 0) {
 			vg_ctr_add(&ctr->drops[rc], 1);
+			vg_ctr_add(&b->lc->drops[rc], 1);
 			rte_pktmbuf_free(o);
 			continue;
 		}

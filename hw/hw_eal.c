@@ -92,6 +92,25 @@ lcore_list(const struct vg_cfg_eal *eal, bool with_workers, char *buf,
 	return 0;
 }
 
+/* Does the config's or the caller's extra EAL arguments hold one that
+ * starts with opt? */
+static bool
+has_arg(const struct vg_config *cfg, char *const *extra, int n_extra,
+		const char *opt)
+{
+	size_t n = strlen(opt);
+	uint16_t i;
+	int k;
+
+	for (i = 0; i < cfg->eal.n_extra_args; i++)
+		if (strncmp(cfg->eal.extra_args[i], opt, n) == 0)
+			return true;
+	for (k = 0; k < n_extra; k++)
+		if (strncmp(extra[k], opt, n) == 0)
+			return true;
+	return false;
+}
+
 int
 vg_hw_eal_args_build(const struct vg_config *cfg, enum vg_hw_proc proc,
 		const char *prog, int n_extra, char *const extra[],
@@ -158,6 +177,16 @@ vg_hw_eal_args_build(const struct vg_config *cfg, enum vg_hw_proc proc,
 		}
 		if (!rc && !any_pci)
 			rc = add_arg(out, msg, msg_size, "--no-pci");
+		/*
+		 * Secondaries (voxgate-cp, voxgatectl) must map the primary's
+		 * memory at the primary's addresses; where the kernel put it
+		 * by default, their own mappings (libraries, ASan's shadow)
+		 * sat in the way about one start in ten or twenty. An address
+		 * far above those and below the stacks avoids that.
+		 */
+		if (!rc && !has_arg(cfg, extra, n_extra, "--base-virtaddr"))
+			rc = add_arg(out, msg, msg_size,
+				"--base-virtaddr=" VG_HW_BASE_VIRTADDR);
 		if (rc)
 			return rc;
 	}

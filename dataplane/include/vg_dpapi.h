@@ -49,7 +49,7 @@ extern "C" {
  * by the test that builds a client of another version to see it refused.)
  */
 #ifndef VG_DPAPI_ABI_VERSION
-#define VG_DPAPI_ABI_VERSION 3u
+#define VG_DPAPI_ABI_VERSION 4u
 #endif
 /** "VGDP" in the first four bytes of the memzone. */
 #define VG_DPAPI_MAGIC 0x50444756u
@@ -169,7 +169,7 @@ struct vg_dpapi_leg {
 	uint8_t rsvd0[2];
 	struct vg_dpapi_pt_map pt_map[VG_DPAPI_PT_MAP_MAX];
 	/*
-	 * Media processing (ABI 3). codec: what this leg's remote speaks,
+	 * Media processing (ABI 3-4). codec: what this leg's remote speaks,
 	 * enum vg_cfg_codec + 1, with payload type pt and packetisation
 	 * ptime_ms (0 = 20). When both legs name a codec and they differ,
 	 * the session transcodes: what leg i receives is decoded from its
@@ -378,7 +378,7 @@ struct vg_dpapi_leg_counters {
 	uint32_t jitter;           /**< interarrival jitter, RTP clock units
 					(the A.8 value J, not J*16) */
 	uint32_t rsvd1;
-	/* media processing of what this leg receives (ABI 3) */
+	/* media processing of what this leg receives (ABI 3-4) */
 	uint64_t xcode_pkts;       /**< transcoded packets sent to the peer */
 	uint64_t dtmf_pkts;        /**< RFC 4733 events translated */
 	uint64_t srtp_rx_pkts;     /**< SRTP/SRTCP authenticated and

@@ -26,7 +26,7 @@
  * VG_SRTP_MAX_SSRC streams are kept. Nothing of ours allocates per packet,
  * but Debian's libsrtp2 2.5 is built on NSS, whose AES-ICM backend makes a
  * new PK11 context for every packet (8 mallocs per packet, measured: see
- * perf/README-srtp.md).
+ * perf/README.md, perf/bench-media).
  */
 #ifndef VG_SRTP_H
 #define VG_SRTP_H

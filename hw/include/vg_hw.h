@@ -28,6 +28,9 @@ extern "C" {
 #define VG_HW_MAX_ARGS 96
 #define VG_HW_ARG_LEN 320
 #define VG_HW_MAX_PORTS 8
+/** Where the primary maps its memory unless [eal] extra_args says (the
+ * secondaries must map it at the same addresses). */
+#define VG_HW_BASE_VIRTADDR "0x200000000000"
 
 /** An EAL command line; argv[] points into buf. */
 struct vg_hw_eal_args {

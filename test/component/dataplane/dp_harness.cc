@@ -24,6 +24,7 @@
 #include <thread>
 
 #include <rte_eal.h>
+#include <rte_errno.h>
 
 namespace vgt {
 
@@ -163,6 +164,35 @@ rtp(uint8_t pt, uint16_t seq, uint32_t ts, uint32_t ssrc, size_t payload_len,
 	return p;
 }
 
+std::vector<uint8_t>
+rtp_pkt(bool marker, uint8_t pt, uint16_t seq, uint32_t ts, uint32_t ssrc,
+		const std::vector<uint8_t> &pl)
+{
+	std::vector<uint8_t> p = rtp(pt, seq, ts, ssrc, 0, 0);
+	if (marker)
+		p[1] |= 0x80;
+	p.insert(p.end(), pl.begin(), pl.end());
+	return p;
+}
+
+Rtp
+parse_rtp(const std::vector<uint8_t> &p)
+{
+	Rtp r;
+	if (p.size() < 12 || p[0] != 0x80) /* v2, no P, X or CSRC */
+		return r;
+	r.marker = p[1] & 0x80;
+	r.pt = p[1] & 0x7f;
+	r.seq = (uint16_t)(p[2] << 8 | p[3]);
+	r.ts = (uint32_t)p[4] << 24 | (uint32_t)p[5] << 16 |
+		(uint32_t)p[6] << 8 | p[7];
+	r.ssrc = (uint32_t)p[8] << 24 | (uint32_t)p[9] << 16 |
+		(uint32_t)p[10] << 8 | p[11];
+	r.pl.assign(p.begin() + 12, p.end());
+	r.ok = true;
+	return r;
+}
+
 Udp
 parse_udp(const Frame &f)
 {
@@ -211,7 +241,7 @@ packet_socket(const std::string &ifname)
 
 std::string
 DpHarness::start(const std::string &dp_bin, const std::string &dir,
-		uint32_t max_sessions)
+		uint32_t max_sessions, const std::string &prefix_base)
 {
 	if (unshare(CLONE_NEWNET) != 0)
 		return std::string("unshare(CLONE_NEWNET): ") + strerror(errno);
@@ -242,7 +272,7 @@ DpHarness::start(const std::string &dp_bin, const std::string &dir,
 		if (sd.sock < 0)
 			return "cannot open a packet socket on " + sd.veth_peer;
 	}
-	prefix = "vg-ct-" + std::to_string(getpid());
+	prefix = prefix_base + "-" + std::to_string(getpid());
 	tap = "vgcttap";
 	std::string conf = dir + "/dp.toml";
 	std::ofstream c(conf);
@@ -265,13 +295,18 @@ DpHarness::start(const std::string &dp_bin, const std::string &dir,
 	c.close();
 
 	log = dir + "/voxgate-dp.log";
+	/* made before fork(): the child only execs */
+	std::vector<const char *> dp_argv = {"voxgate-dp", "--config",
+		conf.c_str(), "--", "--log-level=4"};
+	for (const std::string &a : eal_args)
+		dp_argv.push_back(a.c_str());
+	dp_argv.push_back(nullptr);
 	pid = fork();
 	if (pid == 0) {
 		int fd = open(log.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
 		dup2(fd, 1);
 		dup2(fd, 2);
-		execl(dp_bin.c_str(), "voxgate-dp", "--config", conf.c_str(),
-			"--", "--log-level=4", (char *)nullptr);
+		execv(dp_bin.c_str(), (char *const *)dp_argv.data());
 		_exit(127);
 	}
 	/* Wait for the primary's multi-process socket, then attach. */
@@ -288,7 +323,9 @@ DpHarness::start(const std::string &dp_bin, const std::string &dir,
 	const char *argv[] = {"test", "-l", "0", "--proc-type=secondary",
 		pfx.c_str(), "--no-pci", "--log-level=3", nullptr};
 	if (rte_eal_init(7, (char **)argv) < 0)
-		return "secondary rte_eal_init failed";
+		return std::string("secondary rte_eal_init failed: ") +
+			rte_strerror(rte_errno);
+	eal_up = true;
 	char err[256] = "";
 	for (int i = 0; i < 200 && client == nullptr; i++) {
 		client = vg_dpapi_attach(prefix.c_str(), err, sizeof(err));
@@ -324,7 +361,11 @@ DpHarness::stop()
 	for (auto &s : sides)
 		if (s.sock >= 0)
 			close(s.sock);
-	rte_eal_cleanup();
+	/* after a failed rte_eal_init() there is nothing to clean up, and
+	 * rte_eal_cleanup() would touch what was never set up */
+	if (eal_up)
+		rte_eal_cleanup();
+	eal_up = false;
 	return status;
 }
 

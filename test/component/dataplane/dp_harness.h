@@ -41,9 +41,12 @@ constexpr const char *kRangeFirst = "198.51.100.128";
 class DpHarness {
 public:
 	/** Build the namespace and veths, start voxgate-dp, attach.
+	 * The EAL file prefix is prefix_base-<pid>: one base per test
+	 * binary, so two binaries never share hugepage files.
 	 * Returns "" or what went wrong. */
 	std::string start(const std::string &dp_bin, const std::string &dir,
-			uint32_t max_sessions);
+			uint32_t max_sessions,
+			const std::string &prefix_base = "vg-ct");
 	/** SIGTERM voxgate-dp and wait; returns its exit status. */
 	int stop();
 
@@ -52,12 +55,18 @@ public:
 	 * to wait_ms for at least want of them. */
 	std::vector<Frame> sent(int side, size_t want, int wait_ms = 2000);
 
+	/** Extra EAL arguments for voxgate-dp (after its --), set before
+	 * start(). */
+	std::vector<std::string> eal_args;
 	struct vg_dpapi_client *client = nullptr;
 	Side sides[2];
 	std::string prefix;
 	std::string tap;      /**< side a's exception TAP (kernel name) */
 	std::string log;
 	pid_t pid = -1;
+
+private:
+	bool eal_up = false;  /**< this process's (secondary) EAL is up */
 };
 
 /* Frame builders: checksums computed here, independently of voxgate. */
@@ -69,6 +78,22 @@ Frame icmp_echo(const uint8_t dst_mac[6], const uint8_t src_mac[6],
 		uint32_t sip, uint32_t dip, uint16_t id, uint16_t seq);
 std::vector<uint8_t> rtp(uint8_t pt, uint16_t seq, uint32_t ts,
 		uint32_t ssrc, size_t payload_len, uint8_t fill);
+
+/** An RTP packet (12-byte header, no CSRC) carrying payload pl. */
+std::vector<uint8_t> rtp_pkt(bool marker, uint8_t pt, uint16_t seq,
+		uint32_t ts, uint32_t ssrc, const std::vector<uint8_t> &pl);
+
+/** Parsed view of an RTP packet; ok is false unless it is version 2
+ * without padding, extension or CSRCs. */
+struct Rtp {
+	bool ok = false;
+	bool marker = false;
+	uint8_t pt = 0;
+	uint16_t seq = 0;
+	uint32_t ts = 0, ssrc = 0;
+	std::vector<uint8_t> pl;
+};
+Rtp parse_rtp(const std::vector<uint8_t> &p);
 
 /** Parsed view of a UDP/IPv4 frame; ok is false when it is not one or a
  * checksum is wrong. */

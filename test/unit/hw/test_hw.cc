@@ -76,7 +76,8 @@ TEST_F(HwConfig, PrimaryArgsCarryLcoresPrefixVdevsAndTaps)
 		0, nullptr, &args, msg, sizeof(msg))) << msg;
 	EXPECT_EQ("voxgate-dp -l 0,1 --main-lcore=0 --file-prefix=vg-hw "
 		"--proc-type=primary --vdev=net_af_packet0,iface=veth-a "
-		"--vdev=net_tap0,iface=vg-acc --vdev=net_ring0 --no-pci",
+		"--vdev=net_tap0,iface=vg-acc --vdev=net_ring0 --no-pci "
+		"--base-virtaddr=" VG_HW_BASE_VIRTADDR,
 		joined(args));
 	EXPECT_EQ(nullptr, args.argv[args.argc]);
 }
@@ -97,7 +98,16 @@ TEST_F(HwConfig, PciPortIsAllowListedAndNoHugeAndMemory)
 		&args, msg, sizeof(msg))) << msg;
 	EXPECT_EQ("dp -l 0,1 --main-lcore=0 --file-prefix=vg-hw "
 		"--proc-type=primary --no-huge -m256 -a0000:01:00.0 "
-		"--log-level=7 --telemetry", joined(args));
+		"--base-virtaddr=" VG_HW_BASE_VIRTADDR " --log-level=7 "
+		"--telemetry", joined(args));
+	/* the operator's own base address wins, and only it is passed */
+	snprintf(cfg.eal.extra_args[0], VG_CFG_STR_MAX,
+		"--base-virtaddr=0x300000000000");
+	ASSERT_EQ(0, vg_hw_eal_args_build(&cfg, VG_HW_PRIMARY, "dp", 0,
+		nullptr, &args, msg, sizeof(msg))) << msg;
+	EXPECT_EQ("dp -l 0,1 --main-lcore=0 --file-prefix=vg-hw "
+		"--proc-type=primary --no-huge -m256 -a0000:01:00.0 "
+		"--base-virtaddr=0x300000000000", joined(args));
 }
 
 TEST_F(HwConfig, SecondaryAttachesWithMainLcoreOnly)
