@@ -104,6 +104,12 @@ static const char *const latchings[] = {
 	NULL,
 };
 
+static const char *const srtps[] = {
+	[VG_CFG_SRTP_OFF] = "off",
+	[VG_CFG_SRTP_SDES] = "sdes",
+	NULL,
+};
+
 static const char *const route_dests[] = {
 	[VG_ROUTE_USER] = "user",
 	[VG_ROUTE_TRUNK] = "trunk",
@@ -316,6 +322,7 @@ static const struct vg_cfg_key trunk_keys[] = {
 	VG_LIST(struct vg_cfg_trunk, "sources", VG_CFG_CIDRS, sources,
 		n_sources, "", 0, 0, NULL, 0),
 	VG_UINT(struct vg_cfg_trunk, "max_calls", max_calls, 0, 0, 1000000, 0),
+	VG_ENUM(struct vg_cfg_trunk, "srtp", srtp, srtps, VG_CFG_SRTP_OFF, 0),
 };
 
 static const struct vg_cfg_key route_keys[] = {

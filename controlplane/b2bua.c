@@ -100,8 +100,7 @@ call_release(struct vg_call *call)
 	list_unlink(&call->le);
 	b2b->n_calls--;
 	call->invite = mem_deref((void *)call->invite);
-	call->sdp_a = mem_deref(call->sdp_a);
-	call->sdp_b = mem_deref(call->sdp_b);
+	vg_call_media_wipe(call);
 	free(call);
 }
 
@@ -115,176 +114,10 @@ call_finish(void *arg)
 /* Side A (the caller)                                                   */
 /* -------------------------------------------------------------------- */
 
-static bool
-same_media(const struct vg_sdp_info *x, const struct vg_sdp_info *y)
-{
-	return x->remote_ip == y->remote_ip &&
-			x->remote_port == y->remote_port && x->dir == y->dir &&
-			strcmp(x->codecs, y->codecs) == 0;
-}
-
-/* The next line of an SDP body from *pos ("" at the end). */
-static struct pl
-sdp_line(const struct mbuf *mb, size_t *pos)
-{
-	struct pl l = PL_INIT;
-	size_t i = *pos;
-
-	l.p = (const char *)mb->buf + i;
-	while (i < mb->end && mb->buf[i] != '\n')
-		i++;
-	l.l = i - *pos;
-	*pos = i < mb->end ? i + 1 : i;
-	return l;
-}
-
-/* Two SDP bodies of ours alike but for their o= line (a refresh). */
-static bool
-sdp_same(const struct mbuf *a, const struct mbuf *b)
-{
-	size_t pa = 0, pb = 0;
-
-	if (a == NULL || b == NULL)
-		return false;
-	for (;;) {
-		struct pl la = sdp_line(a, &pa), lb = sdp_line(b, &pb);
-
-		if (la.l >= 2 && la.p[0] == 'o' && la.p[1] == '=' &&
-				lb.l >= 2 && lb.p[0] == 'o' && lb.p[1] == '=')
-			continue;
-		if (pl_cmp(&la, &lb) != 0)
-			return false;
-		if (la.l == 0 && pa >= a->end && pb >= b->end)
-			return true;
-	}
-}
-
-/*
- * A re-offer from one side (hold, resume, a new address) is answered at
- * once by the appliance (libre answers a re-INVITE from the offer handler)
- * with its own media toward that side, in the direction the offer asks
- * for; the offer itself goes on to the other side as a re-INVITE of ours
- * (libre queues it when a transaction of that dialog is still open), and
- * the data-plane session follows both.
- */
-static int
-reoffer(struct vg_call *call, const struct sip_msg *msg, bool from_a,
-		struct mbuf **descp)
-{
-	struct vg_sdp_info info;
-	struct mbuf *to_other = NULL, *answer = NULL;
-	struct mbuf *ours = from_a ? call->sdp_a : call->sdp_b;
-	int rc, err;
-
-	if (call->ending || ours == NULL)
-		return EPROTO;
-	if (!has_body(msg)) {
-		/* an offerless re-INVITE: our offer, their answer in the ACK */
-		ours->pos = 0;
-		*descp = mem_ref(ours);
-		return 0;
-	}
-	rc = vg_sdp_rewrite(&to_other, msg->mb,
-			from_a ? &call->media_b : &call->media_a,
-			from_a ? call->port_b : call->port_a,
-			&call->b2b->cfg->media, &info);
-	if (rc != 0) {
-		vg_sip_log(VG_LOG_INFO, "call %llu: re-offer of %s unusable: %s",
-				(unsigned long long)call->id,
-				from_a ? "A" : "B", strerror(-rc));
-		return rc == -ENOMEM ? ENOMEM : EPROTO; /* libre: 488/500 */
-	}
-	rc = vg_sdp_rewrite_dir(&answer, ours,
-			from_a ? &call->media_a : &call->media_b,
-			from_a ? call->port_a : call->port_b,
-			&call->b2b->cfg->media, vg_sdp_answer_dir(info.dir),
-			NULL);
-	if (rc != 0) {
-		mem_deref(to_other);
-		return rc == -ENOMEM ? ENOMEM : EPROTO;
-	}
-	/* a re-INVITE is a session refresh too (RFC 4028) */
-	vg_call_timer_start(call, from_a ? 0 : 1);
-	answer->pos = 0;
-	*descp = answer;
-	if (sdp_same(to_other, from_a ? call->sdp_b : call->sdp_a)) {
-		/* nothing changed (a refresh): the other side keeps its own */
-		mem_deref(to_other);
-		return 0;
-	}
-	if (from_a)
-		call->remote_a = info;
-	else
-		call->remote_b = info;
-	rc = vg_call_media_sync(call);
-	if (rc != 0)
-		vg_sip_log(VG_LOG_WARNING,
-				"call %llu: media update after re-offer: %s",
-				(unsigned long long)call->id, strerror(-rc));
-	/* what the other side hears from now on */
-	if (from_a) {
-		mem_deref(call->sdp_b);
-		call->sdp_b = to_other;
-	} else {
-		mem_deref(call->sdp_a);
-		call->sdp_a = to_other;
-	}
-	to_other->pos = 0;
-	err = sipsess_modify(from_a ? call->b : call->a, to_other);
-	if (err != 0)
-		vg_sip_log(VG_LOG_WARNING, "call %llu: re-INVITE to %s: %m",
-				(unsigned long long)call->id,
-				from_a ? "B" : "A", err);
-	vg_sip_log(VG_LOG_INFO, "call %llu: re-offer from %s (%s) relayed",
-			(unsigned long long)call->id, from_a ? "A" : "B",
-			info.dir == VG_SDP_SENDRECV ? "sendrecv"
-			: info.dir == VG_SDP_SENDONLY ? "sendonly"
-			: info.dir == VG_SDP_RECVONLY ? "recvonly"
-						      : "inactive");
-	return 0;
-}
-
-/* The answer of one side to a re-INVITE of ours: media follows it. */
-static int
-reanswer(struct vg_call *call, const struct sip_msg *msg, bool from_a)
-{
-	struct vg_sdp_info info;
-	struct mbuf *tmp = NULL;
-	int rc;
-
-	if (call->ending || !has_body(msg))
-		return 0;
-	rc = vg_sdp_rewrite(&tmp, msg->mb,
-			from_a ? &call->media_b : &call->media_a,
-			from_a ? call->port_b : call->port_a,
-			&call->b2b->cfg->media, &info);
-	mem_deref(tmp);
-	if (rc != 0) {
-		vg_sip_log(VG_LOG_INFO,
-				"call %llu: answer of %s unusable: %s",
-				(unsigned long long)call->id,
-				from_a ? "A" : "B", strerror(-rc));
-		return 0;
-	}
-	/* an answer to a refresh changes nothing: keep what the data plane
-	 * latched */
-	if (same_media(&info, from_a ? &call->remote_a : &call->remote_b))
-		return 0;
-	if (from_a)
-		call->remote_a = info;
-	else
-		call->remote_b = info;
-	rc = vg_call_media_sync(call);
-	if (rc != 0)
-		vg_sip_log(VG_LOG_WARNING, "call %llu: media update: %s",
-				(unsigned long long)call->id, strerror(-rc));
-	return 0;
-}
-
 static int
 a_offer(struct mbuf **descp, const struct sip_msg *msg, void *arg)
 {
-	return reoffer(arg, msg, true, descp);
+	return vg_call_reoffer(arg, msg, true, descp);
 }
 
 static int
@@ -293,7 +126,7 @@ a_answer(const struct sip_msg *msg, void *arg)
 	struct vg_call *call = arg;
 
 	/* A's answer in the ACK of an offerless re-INVITE, or to ours */
-	return call->answered ? reanswer(call, msg, true) : 0;
+	return call->answered ? vg_call_reanswer(call, msg, true) : 0;
 }
 
 static void
@@ -352,35 +185,10 @@ a_accept(struct vg_call *call, uint16_t scode, const char *reason,
 /* Side B (the destination)                                              */
 /* -------------------------------------------------------------------- */
 
-/* B's SDP rebuilt for A into call->sdp_a. */
-static int
-sdp_for_a(struct vg_call *call, const struct sip_msg *msg)
-{
-	struct vg_sdp_info info;
-	struct mbuf *mb = NULL;
-	int rc;
-
-	rc = vg_sdp_rewrite(&mb, msg->mb, &call->media_a, call->port_a,
-			&call->b2b->cfg->media, &info);
-	if (rc != 0)
-		return rc;
-	mem_deref(call->sdp_a);
-	call->sdp_a = mb;
-	if (call->has_sess && same_media(&info, &call->remote_b))
-		return 0; /* the 200 repeats the 183's SDP */
-	call->remote_b = info;
-	/* the media session: at the first SDP of B, early media included */
-	rc = vg_call_media_sync(call);
-	if (rc != 0)
-		vg_sip_log(VG_LOG_WARNING, "call %llu: media session: %s",
-				(unsigned long long)call->id, strerror(-rc));
-	return rc;
-}
-
 static int
 b_offer(struct mbuf **descp, const struct sip_msg *msg, void *arg)
 {
-	return reoffer(arg, msg, false, descp);
+	return vg_call_reoffer(arg, msg, false, descp);
 }
 
 static int
@@ -390,7 +198,7 @@ b_answer(const struct sip_msg *msg, void *arg)
 
 	/* the first answer is read in b_progress / b_estab; later ones
 	 * answer a re-INVITE we relayed from A */
-	return call->answered ? reanswer(call, msg, false) : 0;
+	return call->answered ? vg_call_reanswer(call, msg, false) : 0;
 }
 
 static void
@@ -398,13 +206,21 @@ b_progress(const struct sip_msg *msg, void *arg)
 {
 	struct vg_call *call = arg;
 	struct mbuf *desc = NULL;
-	int err;
+	int err, rc;
 
 	if (call->ending || msg->scode <= 100 || msg->scode >= 200)
 		return;
 	/* early media: the SDP of a 183 (or 180) goes to A with our media */
 	if (has_body(msg)) {
-		if (sdp_for_a(call, msg) == 0) {
+		rc = vg_call_answer_b(call, msg->mb, false);
+		if (rc == -EPROTO) {
+			/* the wrong profile or a=crypto: the 200 cannot be
+			 * better; CANCEL B, 488 to A */
+			vg_call_end(call, VG_CAUSE_MEDIA, 488,
+					"Not Acceptable Here");
+			return;
+		}
+		if (rc == 0) {
 			desc = call->sdp_a;
 			call->early_media = true;
 		} else {
@@ -440,7 +256,7 @@ b_estab(const struct sip_msg *msg, void *arg)
 		return;
 	/* B's answer: in the 200, or in the 18x before it */
 	if (has_body(msg))
-		rc = sdp_for_a(call, msg);
+		rc = vg_call_answer_b(call, msg->mb, true);
 	else if (call->sdp_a == NULL)
 		rc = -EBADMSG;
 	if (rc != 0) {
@@ -590,6 +406,7 @@ route_call(struct vg_b2bua *b2b, const struct sip_msg *msg,
 			reply(b2b, msg, 500, "Server Internal Error");
 			return false;
 		}
+		call->side[1].srtp = trunk->srtp == VG_CFG_SRTP_SDES;
 		(void)re_snprintf(uri, size, "sip:%s@%s:%u%s%s", user,
 				trunk->host, trunk->port,
 				trunk->transport == VG_TP_UDP ? ""
@@ -600,6 +417,8 @@ route_call(struct vg_b2bua *b2b, const struct sip_msg *msg,
 								  trunk->transport));
 		return true;
 	}
+	/* a user gets the security its caller asked for */
+	call->b_mirrors_a = true;
 	b = calloc(b2b->cfg->sip.max_contacts, sizeof(*b));
 	if (b == NULL) {
 		reply(b2b, msg, 500, "Server Internal Error");
@@ -651,7 +470,6 @@ on_invite(const struct sip_msg *msg, void *arg)
 	const struct vg_cfg_trunk *trunk;
 	struct vg_call *call = NULL;
 	struct vg_cfg_addr src;
-	struct vg_sdp_info info;
 	char user[VG_AUTH_FIELD_MAX], uri[VG_REG_URI_MAX + 64];
 	char from_uri[VG_CFG_NAME_MAX + 80];
 	uint32_t min_se = 0;
@@ -694,6 +512,7 @@ on_invite(const struct sip_msg *msg, void *arg)
 		return;
 	}
 	call->b2b = b2b;
+	call->side[0].leg.codec = call->side[1].leg.codec = -1;
 	call->ep_a = call->ep_b = vg_sip_ep_of(b2b->srv, msg);
 	tmr_init(&call->tmr_end);
 	tmr_init(&call->se[0].tmr);
@@ -737,8 +556,8 @@ on_invite(const struct sip_msg *msg, void *arg)
 		reply(b2b, msg, 503, "Service Unavailable (media ports)");
 		goto fail;
 	}
-	rc = vg_sdp_rewrite(&call->sdp_b, msg->mb, &call->media_b,
-			call->port_b, &b2b->cfg->media, &info);
+	call->id = b2b->next_id + 1; /* taken when the call starts */
+	rc = vg_call_offer_b(call, msg->mb);
 	if (rc != 0) {
 		vg_sip_log(VG_LOG_INFO, "INVITE from %J: offer unusable: %s",
 				&msg->src, strerror(-rc));
@@ -747,8 +566,7 @@ on_invite(const struct sip_msg *msg, void *arg)
 					      : "Not Acceptable Here");
 		goto fail;
 	}
-	call->remote_a = info;
-	call->id = ++b2b->next_id;
+	b2b->next_id = call->id;
 	/* B sees the caller's user at our address, nothing else of A */
 	(void)re_snprintf(from_uri, sizeof(from_uri), "sip:%s@%j",
 			call->from[0] != '\0' ? call->from : "anonymous",
@@ -766,16 +584,17 @@ on_invite(const struct sip_msg *msg, void *arg)
 		vg_call_end(call, VG_CAUSE_UNREACHABLE, 502, "Bad Gateway");
 		return;
 	}
-	vg_sip_log(VG_LOG_INFO, "call %llu %s -> %s via %s: %s (%s)",
+	vg_sip_log(VG_LOG_INFO, "call %llu %s -> %s via %s: %s (%s%s)",
 			(unsigned long long)call->id, call->from, call->to,
-			call->route, uri, info.codecs);
+			call->route, uri, call->remote_a.codecs,
+			call->side[0].srtp ? ", SRTP" : "");
 	return;
 fail:
 	if (call->port_a != 0)
 		(void)vg_media_ports_release(b2b->ports, call->port_a);
 	if (call->port_b != 0)
 		(void)vg_media_ports_release(b2b->ports, call->port_b);
-	mem_deref(call->sdp_b);
+	vg_call_media_wipe(call);
 	free(call);
 }
 

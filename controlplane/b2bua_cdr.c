@@ -76,6 +76,13 @@ put_raw(char *buf, size_t size, size_t *off, const char *key, const char *v)
 	return 0;
 }
 
+/* The codec a leg settled on, "" when it never did */
+static const char *
+codec_name(const struct vg_call_side *side)
+{
+	return side->leg.codec >= 0 ? vg_cfg_codec_name(side->leg.codec) : "";
+}
+
 /* ISO 8601 UTC with milliseconds; "" for 0 */
 static void
 iso_time(uint64_t ms, char *buf, size_t size)
@@ -134,6 +141,15 @@ vg_cdr_format(const struct vg_call *call, char *buf, size_t size)
 	rc |= put_raw(buf, size, &off, "status_b", num);
 	rc |= put_str(buf, size, &off, "codecs_a", call->remote_a.codecs);
 	rc |= put_str(buf, size, &off, "codecs_b", call->remote_b.codecs);
+	/* what each leg spoke (no keys: they are secrets) */
+	rc |= put_str(buf, size, &off, "codec_a", codec_name(&call->side[0]));
+	rc |= put_str(buf, size, &off, "codec_b", codec_name(&call->side[1]));
+	rc |= put_raw(buf, size, &off, "srtp_a",
+			call->side[0].srtp ? "true" : "false");
+	rc |= put_raw(buf, size, &off, "srtp_b",
+			call->side[1].srtp ? "true" : "false");
+	rc |= put_raw(buf, size, &off, "transcoded",
+			vg_call_transcoding(call) ? "true" : "false");
 	/* per-leg counters of the data plane; null without a session */
 	if (call->leg_media[0].valid || call->leg_media[1].valid) {
 		char media[320];

@@ -135,13 +135,13 @@ vg_b2bua_media_ready(const struct vg_b2bua *b2b)
 	return st == VG_DPLINK_DISABLED || st == VG_DPLINK_UP;
 }
 
+/* RTP clock of a leg for jitter: its codec's (RFC 7587: Opus is 48 kHz
+ * on RTP); 8000 while unknown */
 static uint32_t
-clock_of(const char *codecs)
+clock_of(const struct vg_call_side *side)
 {
-	/* the first format kept decides; RFC 7587: Opus is 48 kHz on RTP */
-	if (strncasecmp(codecs, "opus", 4) == 0)
-		return 48000;
-	return 8000;
+	return side->leg.codec >= 0 ? vg_sdp_codec_clock(side->leg.codec)
+				    : 8000;
 }
 
 static bool
@@ -154,7 +154,7 @@ held(const struct vg_sdp_info *s)
 static void
 leg_fill(struct vg_dpapi_leg *leg, const struct vg_sdp_info *remote,
 		uint16_t port, uint16_t maddr, const struct vg_cfg_media *m,
-		bool on_hold)
+		bool on_hold, const struct vg_call_side *side)
 {
 	memset(leg, 0, sizeof(*leg));
 	if (remote->remote_port != 0 && remote->remote_ip != 0) {
@@ -172,7 +172,63 @@ leg_fill(struct vg_dpapi_leg *leg, const struct vg_sdp_info *remote,
 						m->hold_timeout_s > UINT16_MAX
 				? UINT16_MAX
 				: (uint16_t)m->hold_timeout_s;
-	leg->clock_rate = clock_of(remote->codecs);
+	leg->clock_rate = clock_of(side);
+	/* SDES: the suite both lines of a side share (the answer takes the
+	 * offer's suite) */
+	if (side->srtp)
+		leg->srtp_suite = (uint8_t)side->rx.suite;
+}
+
+/*
+ * The codec fields of both legs. Same codec: a relay (codec 0), with a
+ * payload-type map when the sides number the codec, telephone-event or
+ * CN differently. Different codecs: the data plane transcodes; each leg
+ * says its codec, payload type, ptime, and telephone-event only when
+ * both sides have it (it is translated, never transcoded).
+ */
+static void
+codec_fill(struct vg_dpapi_leg legs[2], const struct vg_call *call)
+{
+	const struct vg_sdp_leg *x = &call->side[0].leg, *y = &call->side[1].leg;
+	bool te = x->te_pt != 0 && y->te_pt != 0;
+	bool cn = x->cn_pt != 0 && y->cn_pt != 0;
+	const uint8_t pairs[3][2] = {
+			{x->pt, y->pt},
+			{x->te_pt, y->te_pt},
+			{x->cn_pt, y->cn_pt},
+	};
+	const bool use[3] = {true, te, cn};
+	bool differ = false;
+	unsigned i, n = 0;
+
+	if (vg_call_transcoding(call)) {
+		const struct vg_sdp_leg *l[2] = {x, y};
+
+		for (i = 0; i < 2; i++) {
+			legs[i].codec = (uint8_t)(l[i]->codec + 1);
+			legs[i].pt = l[i]->pt;
+			legs[i].ptime_ms = l[i]->ptime_ms;
+			legs[i].dtmf_pt = te ? l[i]->te_pt : 0;
+			legs[i].cn_pt = l[i]->cn_pt;
+		}
+		return;
+	}
+	if (x->codec < 0 || y->codec < 0)
+		return;
+	/* the map holds what both sides negotiated; a relay whose sides
+	 * number alike needs none (and passes every payload type) */
+	for (i = 0; i < 3; i++) {
+		if (!use[i])
+			continue;
+		differ |= pairs[i][0] != pairs[i][1];
+		legs[0].pt_map[n].in_pt = pairs[i][0];
+		legs[0].pt_map[n].out_pt = pairs[i][1];
+		legs[1].pt_map[n].in_pt = pairs[i][1];
+		legs[1].pt_map[n].out_pt = pairs[i][0];
+		n++;
+	}
+	if (differ)
+		legs[0].n_pt_map = legs[1].n_pt_map = (uint8_t)n;
 }
 
 int
@@ -181,7 +237,9 @@ vg_call_media_sync(struct vg_call *call)
 	struct vg_b2bua *b2b = call->b2b;
 	const struct vg_cfg_media *m = &b2b->cfg->media;
 	struct vg_dpapi_leg legs[2];
-	bool on_hold;
+	struct vg_dpapi_srtp_keys keys[2];
+	bool on_hold, srtp;
+	unsigned i;
 	int rc;
 
 	if (vg_dplink_state(b2b->dp) == VG_DPLINK_DISABLED ||
@@ -189,15 +247,27 @@ vg_call_media_sync(struct vg_call *call)
 		return 0;
 	on_hold = held(&call->remote_a) || held(&call->remote_b);
 	leg_fill(&legs[0], &call->remote_a, call->port_a, call->maddr_a, m,
-			on_hold);
+			on_hold, &call->side[0]);
 	leg_fill(&legs[1], &call->remote_b, call->port_b, call->maddr_b, m,
-			on_hold);
+			on_hold, &call->side[1]);
+	codec_fill(legs, call);
+	memset(keys, 0, sizeof(keys));
+	srtp = call->side[0].srtp || call->side[1].srtp;
+	for (i = 0; i < 2; i++) {
+		if (!call->side[i].srtp)
+			continue;
+		memcpy(keys[i].rx, call->side[i].rx.key, sizeof(keys[i].rx));
+		memcpy(keys[i].tx, call->side[i].tx.key, sizeof(keys[i].tx));
+	}
 	if (call->has_sess)
-		return vg_dplink_update_session(b2b->dp, call->sess_id, legs,
-				NULL);
-	rc = vg_dplink_create_session(b2b->dp, call->id, legs, NULL,
-			&call->sess_id, call->leg_id);
-	if (rc != 0)
+		rc = vg_dplink_update_session(b2b->dp, call->sess_id, legs,
+				srtp ? keys : NULL);
+	else
+		rc = vg_dplink_create_session(b2b->dp, call->id, legs,
+				srtp ? keys : NULL, &call->sess_id,
+				call->leg_id);
+	explicit_bzero(keys, sizeof(keys));
+	if (rc != 0 || call->has_sess)
 		return rc;
 	call->has_sess = true;
 	hash_append(b2b->by_sess, call->sess_id, &call->he, call);
@@ -210,8 +280,7 @@ keep_counters(struct vg_call *call, unsigned i)
 	const struct vg_dpapi_leg_counters *c;
 	struct vg_leg_media *lm = &call->leg_media[i];
 	uint32_t jitter;
-	uint32_t clock = clock_of(i == 0 ? call->remote_a.codecs
-					 : call->remote_b.codecs);
+	uint32_t clock = clock_of(&call->side[i]);
 
 	c = vg_dplink_counters(call->b2b->dp, call->leg_id[i]);
 	if (c == NULL)

@@ -6,6 +6,7 @@
 #include <stdio.h>
 
 #include "dplink.h"
+#include "sdp_crypto.h"
 #include "sip_pvt.h"
 #include "vg_route.h"
 
@@ -40,6 +41,24 @@ struct vg_leg_media {
 	int32_t lost;
 	uint32_t jitter_ms;
 	bool valid;
+};
+
+/**
+ * The media of one side of a call (side 0 = A, 1 = B) as negotiated: the
+ * profile, the codec, the SDES keys. Keys are secrets: never logged,
+ * wiped by vg_call_media_wipe() when the call ends.
+ */
+struct vg_call_side {
+	enum vg_sdp_profile profile; /**< what this side and we speak */
+	bool srtp;		     /**< profile is SAVP/SAVPF */
+	struct vg_sdp_leg leg;	     /**< its codec; leg.codec -1 = unknown */
+	struct vg_sdp_crypto rx;     /**< its key (its SDP's a=crypto) */
+	struct vg_sdp_crypto tx;     /**< ours (our SDP's a=crypto) */
+	/** the lines of our last offer to it; its answer takes one */
+	struct vg_sdp_crypto offered[VG_SDP_CRYPTO_OFFER_LINES];
+	unsigned n_offered;
+	enum vg_sdp_dir sdp_dir;     /**< the direction we last sent it */
+	uint16_t sdp_ptime;	     /**< the a=ptime we last sent it, 0 */
 };
 
 /** RFC 4028 state of one dialog of a call. */
@@ -95,10 +114,60 @@ struct vg_call {
 	char se_hdr_a[96];		      /**< Session-Expires (+ Require)
 						   of the 2xx to A, or "" */
 	struct mbuf *sdp_a, *sdp_b;	      /**< what we last sent A, B */
+	struct mbuf *offer_a;		      /**< A's offer until B answers
+						   (our answer to A is made
+						   from it) */
 	struct vg_sdp_info remote_a;	      /**< A's offer */
 	struct vg_sdp_info remote_b;	      /**< B's answer */
+	struct vg_call_side side[2];	      /**< media of A, B */
+	bool b_mirrors_a;		      /**< B gets SRTP when A
+						   offered it (a user), else
+						   side[1].srtp as the trunk
+						   says */
 	uint64_t start_ms, answer_ms, end_ms; /**< wall clock */
 };
+
+/* b2bua_nego.c: offer and answer of both sides */
+
+/**
+ * A's INVITE: read A's offer (its SRTP keyed: the answer key of ours is
+ * made here), and write the offer for B into call->sdp_b (B's profile
+ * from call->side[1].srtp, or A's with b_mirrors_a).
+ * @return 0; -EBADMSG, -ENOENT (no codec), -ENOTSUP (no crypto suite we
+ *         key), -EPROTO (a profile we do not speak): answer 488; -ENOMEM
+ */
+int vg_call_offer_b(struct vg_call *call, const struct mbuf *offer);
+
+/**
+ * B's answer (in a 18x, or final: the 200): the codec of each leg (relay or
+ * transcode), B's keys, our answer to A in call->sdp_a, and the data-plane
+ * session. @return 0; -EPROTO (B's profile is not the one offered, or its
+ * a=crypto is none we offered), -ENOENT (no codec), -EBADMSG, -ENOMEM, or
+ * the data plane's error: the call fails (488 to A)
+ */
+int vg_call_answer_b(struct vg_call *call, const struct mbuf *answer,
+		bool final);
+
+/**
+ * A re-INVITE of one side with an offer (or without one: ours goes back
+ * as the offer): our answer in *descp at once, the offer relayed to the
+ * other side, the data plane following. Keeps each leg's codec unless
+ * the offer drops it. @return 0 or a positive errno for libre (EPROTO:
+ * 488)
+ */
+int vg_call_reoffer(struct vg_call *call, const struct sip_msg *msg,
+		bool from_a, struct mbuf **descp);
+
+/** The answer of one side to a re-INVITE of ours. @return 0 */
+int vg_call_reanswer(struct vg_call *call, const struct sip_msg *msg,
+		bool from_a);
+
+/** Wipe the call's keys and free the SDP bodies that hold them (wiped
+ * unless libre still holds them). */
+void vg_call_media_wipe(struct vg_call *call);
+
+/** True when the call's legs speak different codecs. */
+bool vg_call_transcoding(const struct vg_call *call);
 
 /* b2bua_media.c: media sessions in the data plane */
 
@@ -123,9 +192,9 @@ void vg_call_media_addrs(struct vg_call *call, const struct sip_msg *invite,
 		const char *b_uri);
 
 /**
- * Create or update the call's data-plane session from remote_a and
- * remote_b (nothing to do while B's SDP is unknown, or with no data
- * plane). @return 0 or a negative errno
+ * Create or update the call's data-plane session from remote_a,
+ * remote_b and side[] (nothing to do while B's SDP is unknown, or with no
+ * data plane). @return 0 or a negative errno
  */
 int vg_call_media_sync(struct vg_call *call);
 

@@ -501,3 +501,82 @@ vg_sdp_crypto_format(const struct vg_sdp_crypto *c, char *buf, size_t size)
 	}
 	return 0;
 }
+
+int
+vg_sdp_crypto_answer(const char *const *values, size_t n,
+		const struct vg_sdp_crypto *keep, struct vg_sdp_crypto *rx,
+		struct vg_sdp_crypto *tx)
+{
+	int rc;
+
+	if (rx == NULL || tx == NULL)
+		return -EINVAL;
+	rc = vg_sdp_crypto_choose(values, n, rx);
+	if (rc < 0) {
+		vg_sdp_crypto_wipe(tx);
+		return rc;
+	}
+	if (keep != NULL && keep->suite == rx->suite) {
+		uint8_t key[VG_SDP_CRYPTO_KEY_LEN];
+
+		/* keep may be tx itself */
+		memcpy(key, keep->key, sizeof(key));
+		memset(tx, 0, sizeof(*tx));
+		tx->tag = rx->tag;
+		tx->suite = rx->suite;
+		memcpy(tx->key, key, sizeof(key));
+		explicit_bzero(key, sizeof(key));
+		return 0;
+	}
+	rc = vg_sdp_crypto_generate(tx, rx->tag, rx->suite);
+	if (rc != 0)
+		vg_sdp_crypto_wipe(rx);
+	return rc;
+}
+
+int
+vg_sdp_crypto_offer(struct vg_sdp_crypto *lines, size_t max)
+{
+	static const enum vg_sdp_crypto_suite order[] = {
+			VG_SDP_CRYPTO_AES_CM_128_HMAC_SHA1_80,
+			VG_SDP_CRYPTO_AES_CM_128_HMAC_SHA1_32,
+	};
+	size_t i;
+	int rc;
+
+	if (lines == NULL || max < VG_SDP_CRYPTO_OFFER_LINES)
+		return -EINVAL;
+	for (i = 0; i < VG_SDP_CRYPTO_OFFER_LINES; i++) {
+		rc = vg_sdp_crypto_generate(
+				&lines[i], (uint32_t)i + 1, order[i]);
+		if (rc != 0) {
+			while (i-- > 0)
+				vg_sdp_crypto_wipe(&lines[i]);
+			return rc;
+		}
+	}
+	return VG_SDP_CRYPTO_OFFER_LINES;
+}
+
+int
+vg_sdp_crypto_answered(const char *const *values, size_t n,
+		const struct vg_sdp_crypto *offered, size_t n_offered,
+		struct vg_sdp_crypto *rx)
+{
+	size_t i, k;
+
+	if (rx == NULL || (values == NULL && n != 0) ||
+			(offered == NULL && n_offered != 0))
+		return -EINVAL;
+	for (i = 0; i < n; i++) {
+		if (values[i] == NULL ||
+				vg_sdp_crypto_parse(values[i], rx) != 0)
+			continue;
+		for (k = 0; k < n_offered && k < INT32_MAX; k++)
+			if (offered[k].tag == rx->tag &&
+					offered[k].suite == rx->suite)
+				return (int)k;
+	}
+	vg_sdp_crypto_wipe(rx);
+	return -ENOENT;
+}

@@ -105,6 +105,45 @@ int vg_sdp_crypto_generate(struct vg_sdp_crypto *c, uint32_t tag,
  */
 int vg_sdp_crypto_format(const struct vg_sdp_crypto *c, char *buf, size_t size);
 
+/**
+ * Our answer to an offer's a=crypto values: rx gets the line chosen as
+ * vg_sdp_crypto_choose() does (the offerer's key, which unprotects what it
+ * sends), tx the line we answer with: the chosen tag and suite with a
+ * fresh key, or with keep's key when keep has that suite (a re-offer of
+ * a running stream: §7.1.4 lets the answerer keep its key).
+ * @param keep our key in use, or NULL
+ * @return 0; -ENOENT (no line we honour: answer 488); -EINVAL (bad
+ *         argument, a tag used twice); -errno of getrandom. rx and tx are
+ *         wiped on failure.
+ */
+int vg_sdp_crypto_answer(const char *const *values, size_t n,
+		const struct vg_sdp_crypto *keep, struct vg_sdp_crypto *rx,
+		struct vg_sdp_crypto *tx);
+
+/** Lines an offer of ours carries: one per suite we key, strongest tag
+ * first (AES_CM_128_HMAC_SHA1_80 as tag 1, _32 as tag 2). */
+#define VG_SDP_CRYPTO_OFFER_LINES 2
+
+/**
+ * Fill lines[0..VG_SDP_CRYPTO_OFFER_LINES) for an offer of ours, each
+ * with a fresh key of its own.
+ * @return VG_SDP_CRYPTO_OFFER_LINES; -EINVAL (max too small); -errno of
+ *         getrandom (lines wiped)
+ */
+int vg_sdp_crypto_offer(struct vg_sdp_crypto *lines, size_t max);
+
+/**
+ * The line an answer took from our offer: the answer's first value that
+ * parses and carries the tag and the suite of one of offered (§7.1.3: the
+ * answer names the tag it accepted).
+ * @param rx (out) the answerer's key (wiped when none is found)
+ * @return the index in offered; -ENOENT (none: the answer is unusable);
+ *         -EINVAL
+ */
+int vg_sdp_crypto_answered(const char *const *values, size_t n,
+		const struct vg_sdp_crypto *offered, size_t n_offered,
+		struct vg_sdp_crypto *rx);
+
 /** Zero c's key (and the rest) so that the compiler keeps the stores. */
 void vg_sdp_crypto_wipe(struct vg_sdp_crypto *c);
 

@@ -26,17 +26,38 @@ call_state(const struct vg_call *call)
 
 static int
 print_leg(struct re_printf *pf, const char *side, const struct sa *local,
-		uint16_t port, const struct vg_sdp_info *remote)
+		uint16_t port, const struct vg_sdp_info *remote,
+		const struct vg_call_side *cs)
 {
 	struct sa r;
+	int err;
 
 	sa_init(&r, AF_INET);
 	sa_set_in(&r, remote->remote_ip, remote->remote_port);
-	return re_hprintf(pf,
+	err = re_hprintf(pf,
 			"{\"side\":\"%s\",\"local\":\"%j:%u\","
-			"\"remote\":\"%J\",\"codecs\":%H}",
+			"\"remote\":\"%J\",\"codecs\":%H,",
 			side, local, port, &r, vg_ctl_json_str,
 			remote->codecs);
+	/* the leg as negotiated: what the data plane is told (no keys) */
+	if (cs->leg.codec >= 0)
+		err |= re_hprintf(pf,
+				"\"codec\":\"%s\",\"pt\":%u,\"ptime_ms\":%u,"
+				"\"te_pt\":%u,\"cn_pt\":%u,",
+				vg_cfg_codec_name(cs->leg.codec), cs->leg.pt,
+				cs->leg.ptime_ms, cs->leg.te_pt, cs->leg.cn_pt);
+	else
+		err |= re_hprintf(pf, "\"codec\":null,");
+	err |= re_hprintf(pf, "\"profile\":\"%s\",\"srtp\":",
+			vg_sdp_profile_name(cs->profile) != NULL
+					? vg_sdp_profile_name(cs->profile)
+					: "?");
+	if (cs->srtp && cs->rx.suite != VG_SDP_CRYPTO_NONE)
+		err |= re_hprintf(pf, "\"%s\"}",
+				vg_sdp_crypto_suite_name(cs->rx.suite));
+	else
+		err |= re_hprintf(pf, "%s}", cs->srtp ? "\"pending\"" : "null");
+	return err;
 }
 
 static int
@@ -63,11 +84,12 @@ print_call(struct re_printf *pf, const struct vg_call *call)
 		err |= re_hprintf(pf, "\"sess_id\":null,\"leg_id\":null,");
 	err |= re_hprintf(pf, "\"legs\":[");
 	err |= print_leg(pf, "a", &call->media_a, call->port_a,
-			&call->remote_a);
+			&call->remote_a, &call->side[0]);
 	err |= re_hprintf(pf, ",");
 	err |= print_leg(pf, "b", &call->media_b, call->port_b,
-			&call->remote_b);
-	err |= re_hprintf(pf, "]}");
+			&call->remote_b, &call->side[1]);
+	err |= re_hprintf(pf, "],\"transcoding\":%s}",
+			vg_call_transcoding(call) ? "true" : "false");
 	return err;
 }
 

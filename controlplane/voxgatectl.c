@@ -1526,6 +1526,29 @@ fmt_local(const struct ctl *c, const struct vg_dpapi_leg *leg, char *buf,
 		snprintf(buf, size, "#%u:%u", leg->local_addr, leg->local_port);
 }
 
+/* A leg's codec field (enum vg_cfg_codec + 1; 0 = relay) as a name. */
+static const char *
+leg_codec_name(const struct vg_dpapi_leg *leg)
+{
+	return leg->codec == 0 ? NULL : vg_cfg_codec_name(leg->codec - 1u);
+}
+
+/* A leg's srtp_suite (enum vg_srtp_suite, RFC 4568 names) or NULL. */
+static const char *
+leg_srtp_name(const struct vg_dpapi_leg *leg)
+{
+	switch (leg->srtp_suite) {
+	case 0:
+		return NULL;
+	case 1:
+		return "AES_CM_128_HMAC_SHA1_80";
+	case 2:
+		return "AES_CM_128_HMAC_SHA1_32";
+	default:
+		return "?";
+	}
+}
+
 /* One session as the data plane has it: its QUERY and its counters. */
 struct sess_view {
 	struct vg_dpapi_reply q;
@@ -1591,6 +1614,19 @@ leg_json(struct ctl *c, const struct sess_view *s, unsigned int i, bool detail)
 	jv_add(o, "rewrite_ssrc",
 			jv_bool(leg->flags & VG_DPAPI_LEG_F_REWRITE_SSRC));
 	jv_add(o, "media_timeout_s", jv_u64(leg->media_timeout_s));
+	/* media processing: codec null = relayed (no keys: never shown) */
+	jv_add(o, "codec",
+			leg_codec_name(leg) != NULL
+					? jv_string(leg_codec_name(leg))
+					: jv_new(JV_NULL));
+	jv_add(o, "pt", jv_u64(leg->pt));
+	jv_add(o, "ptime_ms", jv_u64(leg->ptime_ms));
+	jv_add(o, "dtmf_pt", jv_u64(leg->dtmf_pt));
+	jv_add(o, "cn_pt", jv_u64(leg->cn_pt));
+	jv_add(o, "srtp",
+			leg_srtp_name(leg) != NULL
+					? jv_string(leg_srtp_name(leg))
+					: jv_new(JV_NULL));
 	d = jv_add(o, "pt_map", jv_new(JV_ARR));
 	for (r = 0; r < leg->n_pt_map && r < VG_DPAPI_PT_MAP_MAX; r++) {
 		m = jv_add(d, NULL, jv_new(JV_OBJ));
@@ -1606,6 +1642,10 @@ leg_json(struct ctl *c, const struct sess_view *s, unsigned int i, bool detail)
 	jv_add(o, "seq_gaps", jv_u64(ld32(&k->seq_gaps)));
 	jv_add(o, "seq_resets", jv_u64(ld32(&k->seq_resets)));
 	jv_add(o, "jitter", jv_u64(ld32(&k->jitter)));
+	jv_add(o, "xcode_pkts", jv_u64(ld64(&k->xcode_pkts)));
+	jv_add(o, "dtmf_pkts", jv_u64(ld64(&k->dtmf_pkts)));
+	jv_add(o, "srtp_rx_pkts", jv_u64(ld64(&k->srtp_rx_pkts)));
+	jv_add(o, "srtp_tx_pkts", jv_u64(ld64(&k->srtp_tx_pkts)));
 	d = jv_add(o, "drops", jv_new(JV_OBJ));
 	for (r = 0; r < VG_DROP_COUNT; r++) {
 		uint64_t n = ld64(&k->drops[r]);
@@ -1767,6 +1807,17 @@ session_print_table(struct ctl *c, const struct sess_view *s)
 			l[i]->flags & VG_DPAPI_LEG_F_RTCP_MUX ? "yes" : "no");
 	ROW2("clock rate", "%u", l[i]->clock_rate ? l[i]->clock_rate : 8000);
 	ROW2("payload types", "%u mapped", l[i]->n_pt_map);
+	ROW2("codec", "%s",
+			leg_codec_name(l[i]) != NULL ? leg_codec_name(l[i])
+						     : "relay");
+	if (l[0]->codec != 0 && l[1]->codec != 0) {
+		ROW2("payload type", "%u", l[i]->pt);
+		ROW2("ptime", "%u ms", l[i]->ptime_ms ? l[i]->ptime_ms : 20);
+		ROW2("dtmf pt", "%u", l[i]->dtmf_pt);
+		ROW2("cn pt", "%u", l[i]->cn_pt);
+	}
+	ROW2("srtp", "%s",
+			leg_srtp_name(l[i]) != NULL ? leg_srtp_name(l[i]) : "no");
 	if (k[0] != NULL && k[1] != NULL) {
 		ROW2("rx packets", "%" PRIu64, ld64(&k[i]->rx_pkts));
 		ROW2("rx bytes", "%" PRIu64, ld64(&k[i]->rx_bytes));

@@ -74,6 +74,12 @@ enum vg_cfg_latching {
 	VG_LATCH_ANY,    /**< latch first RTP from any source (NAT traversal) */
 };
 
+/** [[trunk]] srtp: the media security of the calls we send to a trunk. */
+enum vg_cfg_srtp {
+	VG_CFG_SRTP_OFF,  /**< plain RTP/AVP offers, no a=crypto */
+	VG_CFG_SRTP_SDES, /**< RTP/SAVP offers keyed by SDES (RFC 4568) */
+};
+
 /** Codecs the appliance knows, in the order of enum values. */
 enum vg_cfg_codec {
 	VG_CODEC_PCMU,
@@ -196,6 +202,7 @@ struct vg_cfg_trunk {
 	struct vg_cfg_cidr sources[VG_CFG_MAX_CIDRS]; /**< trusted sources */
 	uint8_t n_sources;
 	uint32_t max_calls;           /**< concurrent calls; 0 = no limit */
+	enum vg_cfg_srtp srtp;        /**< what we offer toward the trunk */
 };
 
 enum vg_cfg_route_dest {

@@ -5,7 +5,9 @@
  * and side B, the destination), each side's SDP rebuilt with the
  * appliance's media address and a media port pair of its own, and the
  * pieces of it that need no event loop: the media port allocator, the
- * mapping of B's failure responses to A, and the SDP rewriting.
+ * mapping of B's failure responses to A, SDP read into plain structs and
+ * written back, and the codec choice that makes a call relayed or
+ * transcoded.
  *
  * Threads: everything runs on the libre event loop thread (re_main); the
  * port allocator and the status mapping are plain C and may be used by
@@ -122,44 +124,197 @@ enum vg_sdp_dir {
 	VG_SDP_SENDONLY,
 	VG_SDP_RECVONLY,
 	VG_SDP_INACTIVE,
-	VG_SDP_DIR_KEEP, /**< vg_sdp_rewrite_dir(): the input's direction */
+	VG_SDP_DIR_KEEP, /**< as the stream it answers or relays */
 };
 
-/** What vg_sdp_rewrite() found in the SDP it read. */
+/** A summary of one side's SDP (calls JSON, CDR). */
 struct vg_sdp_info {
 	uint32_t remote_ip;   /**< IPv4 of c= (host byte order); 0 if IPv6 */
 	uint16_t remote_port; /**< RTP port of the audio m= line; 0 = rejected
 			       */
 	enum vg_sdp_dir dir;  /**< as the sender stated it */
-	unsigned n_codecs;    /**< formats kept */
+	unsigned n_codecs;    /**< allowed formats it lists */
 	char codecs[VG_SDP_CODECS_MAX]; /**< their names, comma separated */
 };
 
-/**
- * Build the SDP one side receives from the SDP the other side sent: the
- * first audio m= line is kept with only the formats whose encoding name
- * is in media->allowed (case-insensitive; the payload type, clock rate,
- * channels and fmtp are copied), its direction and ptime; c= and o= are
- * the appliance's (media_addr), the port is rtp_port. Other m= lines are
- * not offered on. The input is decoded with libre's SDP.
- * @param out (out) a new mbuf with the SDP, position 0
- * @param in the SDP body (read from its position; not consumed)
- * @param info (out, may be NULL) the remote address and the formats kept
- * @return 0; -EBADMSG (not SDP, or no audio m= line); -ENOENT (no
- *         allowed format: answer 488); -ENOMEM
- */
-int vg_sdp_rewrite(struct mbuf **out, const struct mbuf *in,
-		const struct sa *media_addr, uint16_t rtp_port,
-		const struct vg_cfg_media *media, struct vg_sdp_info *info);
+/* ---- one audio stream, parsed ---- */
+
+#define VG_SDP_FMT_MAX 16	    /**< formats of an m= line we read */
+#define VG_SDP_FMTP_MAX 128	    /**< a=fmtp parameters of one format */
+#define VG_SDP_CRYPTO_LINES 8	    /**< a=crypto lines we read */
+#define VG_SDP_CRYPTO_LINE_MAX 256  /**< one a=crypto value, NUL included */
+#define VG_SDP_PT_CN 13		    /**< RFC 3551: comfort noise, 8 kHz */
+
+/** What a format is, beside enum vg_cfg_codec. */
+enum {
+	VG_SDP_FMT_CN = VG_CODEC_COUNT, /**< comfort noise (RFC 3389) */
+	VG_SDP_FMT_UNKNOWN = -1,	/**< a format we do not know */
+};
+
+/** One payload format of an audio m= line. */
+struct vg_sdp_fmt {
+	int codec;	 /**< enum vg_cfg_codec, VG_SDP_FMT_CN or
+			      VG_SDP_FMT_UNKNOWN, from name and clock rate */
+	uint8_t pt;	 /**< payload type, 0..127 */
+	uint8_t ch;	 /**< channels (1 when not given) */
+	uint32_t srate;	 /**< RTP clock rate */
+	char name[32];	 /**< encoding name as written ("" = unknown) */
+	char params[VG_SDP_FMTP_MAX]; /**< its a=fmtp, "" when none */
+};
+
+/** RTP profile of an m= line (RFC 3551, 3711, 4585, 5124). */
+enum vg_sdp_profile {
+	VG_SDP_AVP,   /**< RTP/AVP */
+	VG_SDP_AVPF,  /**< RTP/AVPF */
+	VG_SDP_SAVP,  /**< RTP/SAVP: SRTP, keyed by a=crypto (SDES) */
+	VG_SDP_SAVPF, /**< RTP/SAVPF */
+	VG_SDP_PROFILE_OTHER, /**< anything else (DTLS-SRTP, ...) */
+};
+
+/** The first audio m= line of an SDP body. */
+struct vg_sdp_audio {
+	uint32_t remote_ip;   /**< c= IPv4 (host order); 0 if IPv6/none */
+	uint16_t remote_port; /**< 0 = a rejected or disabled stream */
+	enum vg_sdp_dir dir;  /**< as the sender stated it */
+	enum vg_sdp_profile profile;
+	uint16_t ptime;	      /**< a=ptime (ms), 0 when absent */
+	unsigned n_fmt;	      /**< formats, in m= line order */
+	struct vg_sdp_fmt fmt[VG_SDP_FMT_MAX];
+	unsigned n_crypto;    /**< a=crypto values, in order (a key each:
+				   wipe with vg_sdp_audio_wipe()) */
+	char crypto[VG_SDP_CRYPTO_LINES][VG_SDP_CRYPTO_LINE_MAX];
+};
 
 /**
- * vg_sdp_rewrite() with the direction of the output set: for the answer
- * the appliance gives itself to a re-offer (VG_SDP_DIR_KEEP = as in).
+ * Read the first audio m= line of an SDP body with libre's SDP decoder.
+ * Formats are identified by encoding name (case-insensitive) and clock
+ * rate: PCMU, PCMA, G729, G722 at 8000 (RFC 3551; payload types 0, 8, 18,
+ * 9 without a=rtpmap), opus/48000 (RFC 7587), telephone-event at any
+ * rate, CN/8000 (or payload type 13). Formats past VG_SDP_FMT_MAX, with a
+ * non-numeric id, or whose a=fmtp does not fit are left out; a=crypto
+ * values too long to keep are left out (one we cannot read whole is not
+ * one we could honour).
+ * @param in the body (read from its position; not consumed)
+ * @return 0; -EBADMSG (not SDP, or no audio m= line); -ENOMEM
  */
-int vg_sdp_rewrite_dir(struct mbuf **out, const struct mbuf *in,
-		const struct sa *media_addr, uint16_t rtp_port,
-		const struct vg_cfg_media *media, enum vg_sdp_dir dir,
-		struct vg_sdp_info *info);
+int vg_sdp_parse(const struct mbuf *in, struct vg_sdp_audio *out);
+
+/** Zero what an audio stream holds of keys (its a=crypto values). */
+void vg_sdp_audio_wipe(struct vg_sdp_audio *a);
+
+/** The profile's SDP spelling ("RTP/AVP", ...); NULL for OTHER. */
+const char *vg_sdp_profile_name(enum vg_sdp_profile p);
+
+/** SAVP or SAVPF. */
+bool vg_sdp_profile_secure(enum vg_sdp_profile p);
+
+/** The same profile, secure (SAVP/SAVPF) or plain (AVP/AVPF). */
+enum vg_sdp_profile vg_sdp_profile_with(enum vg_sdp_profile p, bool secure);
+
+/**
+ * The summary of a stream: address, port, direction and the names of
+ * the formats media->allowed lists.
+ */
+void vg_sdp_audio_info(const struct vg_sdp_audio *a,
+		const struct vg_cfg_media *media, struct vg_sdp_info *info);
+
+/** What we write into an SDP body for one side. */
+struct vg_sdp_desc {
+	const struct sa *addr;	      /**< our media address (c=, o=) */
+	uint16_t port;		      /**< our RTP port; 0 = rejected */
+	enum vg_sdp_profile profile;  /**< not OTHER */
+	enum vg_sdp_dir dir;	      /**< not VG_SDP_DIR_KEEP */
+	uint16_t ptime;		      /**< a=ptime; 0 = none */
+	const struct vg_sdp_fmt *fmt; /**< formats in order (a=rtpmap for
+					   each, a=fmtp when it has params) */
+	unsigned n_fmt;
+	const char *const *crypto;    /**< a=crypto values, in order */
+	unsigned n_crypto;
+};
+
+/**
+ * Encode one SDP body (one audio m= line) with libre's SDP encoder.
+ * @param out (out) a new mbuf, position 0
+ * @return 0; -EINVAL (no format, OTHER profile, KEEP direction); -ENOMEM
+ */
+int vg_sdp_encode(struct mbuf **out, const struct vg_sdp_desc *d);
+
+/* ---- codec choice: relay or transcode ---- */
+
+/** true when media->allowed lists codec (an enum vg_cfg_codec). */
+bool vg_sdp_codec_allowed(const struct vg_cfg_media *media, int codec);
+
+/** RTP clock rate of a codec (opus 48000, the rest 8000; RFC 3551
+ * §4.5.2: G.722 too). */
+uint32_t vg_sdp_codec_clock(int codec);
+
+/**
+ * The formats of the offer we send one side from the offer the other
+ * side sent us: the offer's allowed formats (its order, its payload types,
+ * telephone-event and comfort noise included), then the other allowed
+ * codecs, which the data plane can transcode to, in codecs_preferred then
+ * codecs_allowed order (PCMU 0, PCMA 8, G722 9, G729 18, opus/48000/2 on
+ * the first dynamic payload type from 96 that the offer does not use),
+ * then telephone-event on a free dynamic payload type at each clock rate
+ * of the added codecs that the offer has none for (only when the offer
+ * has telephone-event and codecs_allowed lists it).
+ * @param first a codec whose format goes first (a re-offer keeps the codec
+ *        in use on that side), or -1
+ * @return the number of formats written to out; -ENOENT when the offer
+ *         has no allowed audio codec (488); -ENOSPC (max too small)
+ */
+int vg_sdp_offer_formats(const struct vg_sdp_audio *offer,
+		const struct vg_cfg_media *media, int first,
+		struct vg_sdp_fmt *out, unsigned max);
+
+/** One leg as the data plane gets it (see vg_dpapi_leg). */
+struct vg_sdp_leg {
+	int codec;	  /**< enum vg_cfg_codec; -1 = none yet */
+	uint8_t pt;	  /**< the codec's payload type on this side */
+	uint8_t ptime_ms; /**< the side's a=ptime, else [media] ptime_ms,
+			       rounded down to 10, 20, 30, 40 or 60 (what
+			       the data plane packetises; 10 at least) */
+	uint8_t te_pt;	  /**< the side's telephone-event at the codec's
+			       clock rate, 0 = none (the data plane gets it
+			       only when both legs have one) */
+	uint8_t cn_pt;	  /**< the side's comfort noise (13), 0 = none */
+};
+
+/**
+ * The codec an answer chose: its first format that is neither
+ * telephone-event nor comfort noise, with the answer's payload type,
+ * ptime, telephone-event and CN.
+ * @return 0; -ENOENT (none, or one we do not know or allow)
+ */
+int vg_sdp_answer_leg(const struct vg_sdp_audio *answer,
+		const struct vg_cfg_media *media, struct vg_sdp_leg *leg);
+
+/**
+ * The codec we answer an offer with: keep when the offer still has it
+ * (a re-offer keeps the decision), else match (the other leg's codec: a
+ * relay) when the offer has it, else the first of codecs_preferred the
+ * offer has, else the offer's first allowed codec. keep and match may be
+ * -1.
+ * @return 0 with leg filled from the offer; -ENOENT (no allowed codec)
+ */
+int vg_sdp_offer_leg(const struct vg_sdp_audio *offer,
+		const struct vg_cfg_media *media, int keep, int match,
+		struct vg_sdp_leg *leg);
+
+/**
+ * The formats of our answer to an offer whose codec vg_sdp_offer_leg()
+ * chose: that codec's format, then (a relay) the other audio codecs of
+ * peer, the other side's answer, that the offer has too, in peer's order;
+ * then the offer's telephone-event when leg->te_pt and its comfort noise
+ * when leg->cn_pt (clear them first for what the other side lacks).
+ * Payload types and fmtp are the offer's.
+ * @param peer NULL when transcoding (one codec answered)
+ * @return the number of formats; -ENOENT (the offer lacks the codec);
+ *         -ENOSPC
+ */
+int vg_sdp_answer_formats(const struct vg_sdp_audio *offer,
+		const struct vg_sdp_leg *leg, const struct vg_sdp_audio *peer,
+		struct vg_sdp_fmt *out, unsigned max);
 
 /**
  * The direction an answerer takes toward an offer of direction offered

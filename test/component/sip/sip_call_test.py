@@ -29,7 +29,7 @@ USERS = [("1001", "pw-1001"), ("1002", "pw-1002")]
 MEDIA_MIN, MEDIA_MAX = 30000, 30099
 
 
-def extra_config(callee_port, cdr, max_calls=100, max_cps=100):
+def extra_config(callee_port, cdr, max_calls=100, max_cps=100, srtp="off"):
     return "\n".join([
         "", "[media]", "port_min = %d" % MEDIA_MIN,
         "port_max = %d" % MEDIA_MAX, "",
@@ -37,6 +37,7 @@ def extra_config(callee_port, cdr, max_calls=100, max_cps=100):
         "retry_after_s = 7", "",
         "[[trunk]]", 'name = "callee"', 'host = "127.0.0.1"',
         "port = %d" % callee_port, 'transport = "udp"',
+        'srtp = "%s"' % srtp,
         # not 127.0.0.1 (the default is [host]): the caller is challenged
         'sources = ["192.0.2.1/32"]', "",
         # 2xxx goes to the SIPp callee, 1xxx to registered users
@@ -274,16 +275,19 @@ def caller(ctx, plane, scenario, service, tag, timeout_s=20):
                  "-t", "u1"], tag, timeout_s)
 
 
-def callee(ctx, scenario, port, tag, timeout_s=20):
-    return Sipp(ctx, sct.scen(ctx, scenario), port, ["-t", "u1"], tag,
-                timeout_s)
+def callee(ctx, scenario, port, tag, timeout_s=20, hold_ms=3000):
+    # hold_ms: SIPp's default pause, the <pause/> of the scenarios that
+    # keep the call up while the test reads it
+    return Sipp(ctx, sct.scen(ctx, scenario), port,
+                ["-t", "u1", "-d", str(hold_ms)], tag, timeout_s)
 
 
 def call_through(ctx, tap, uac_scen, uas_scen, name, service="2000",
-                 during=None, **cp_args):
+                 during=None, hold_ms=3000, **cp_args):
     """Run one call from the caller through voxgate-cp to the callee (a
     trunk for 2xxx; for 1xxx the callee registers first); during(plane)
-    runs while the call is up."""
+    runs while the call is up (hold_ms in the scenarios with a bare
+    <pause/>)."""
     callee_port = sct.free_port()
     plane, cdr = start_cp(ctx, callee_port, **cp_args)
     if service.startswith("1"):
@@ -298,7 +302,7 @@ def call_through(ctx, tap, uac_scen, uas_scen, name, service="2000",
             c.close()
         tap.ok(res is not None and res[0] == 200,
                "callee %s registered" % service, res)
-    b = callee(ctx, uas_scen, callee_port, name + "_uas")
+    b = callee(ctx, uas_scen, callee_port, name + "_uas", hold_ms=hold_ms)
     time.sleep(0.3)  # the UAS socket is bound before the INVITE comes
     a = caller(ctx, plane, uac_scen, service, name + "_uac")
     if during is not None:
@@ -662,6 +666,291 @@ def case_session_timer(ctx, tap):
            repr(rows))
 
 
+# ---- transcoding and SRTP (issue 5): what the control plane decides ----
+
+# the a=crypto keys of the SIPp caller (call_uac_srtp.xml) and callee
+# (call_uas_srtp.xml)
+SCEN_KEYS = ("PS1uQCVeeCFCanVmcjkpPywjNWhcYD0mXXtxaVBR",
+             "d0RmdmcmVCspeEc3QGZiNWpVLFJhQX1cfHAwJSoj")
+
+
+def sip_messages(log):
+    """The SIP messages of a SIPp -trace_msg log, in order."""
+    msgs = []
+    for part in re.split(r"^-{20,}.*$", log, flags=re.M):
+        m = re.search(r"^(?:INVITE|ACK|BYE|CANCEL|SIP/2\.0) .*", part,
+                      re.M | re.S)
+        if m:
+            msgs.append(m.group(0).replace("\r\n", "\n").strip("\n"))
+    return msgs
+
+
+def sdp_of(log, start):
+    """The SDP body of the last message of log whose first line starts
+    with start ("" when none)."""
+    body = ""
+    for m in sip_messages(log):
+        if m.startswith(start) and "\n\n" in m:
+            body = m.split("\n\n", 1)[1]
+    return body
+
+
+def mline(body):
+    m = re.search(r"^m=audio \d+ (.*)$", body, re.M)
+    return m.group(1).strip() if m else None
+
+
+def crypto_lines(body):
+    return re.findall(r"^a=crypto:(.*)$", body, re.M)
+
+
+def answered_call(plane, deadline_s=10):
+    calls = wait_for(lambda: [c for c in ctl(plane, "calls")["calls"]
+                              if c["state"] == "answered"], deadline_s)
+    return calls[0] if calls else None
+
+
+def dp_session(ctx, plane, sess_id):
+    """voxgatectl --json session ID: the session as the data plane holds
+    it (the codec fields of ABI 3)."""
+    out = subprocess.run([ctx.args.ctl, "--config", plane.conf, "--json",
+                          "session", str(sess_id)],
+                         capture_output=True, text=True, timeout=60)
+    try:
+        return json.loads(out.stdout)
+    except ValueError:
+        return out.stdout + out.stderr
+
+
+def transcode_call(ctx, tap, dp):
+    """PCMU only from the caller, PCMA only from the callee: each side's
+    200/INVITE keeps its own codec, the legs say transcode."""
+    seen = {}
+
+    def during(plane):
+        seen["call"] = answered_call(plane)
+        c = seen["call"]
+        if dp and c and c.get("sess_id") is not None:
+            seen["dp"] = dp_session(ctx, plane, c["sess_id"])
+
+    # with a data plane, voxgatectl (a DPDK secondary) takes seconds to
+    # start on a loaded machine: the call lasts longer
+    plane, cdr, a, b = call_through(ctx, tap, "call_uac_pcmu.xml",
+                                    "call_uas_pcma.xml", "transcode",
+                                    during=during, dp=dp,
+                                    hold_ms=10000 if dp else 3000)
+    to_b = sdp_of(b.messages(), "INVITE ")
+    to_a = sdp_of(a.messages(), "SIP/2.0 200")
+    tap.ok(mline(to_b) == "RTP/AVP 0 101 8 9",
+           "INVITE to B: the caller's PCMU and telephone-event, then "
+           "PCMA and G722 to transcode to", to_b)
+    tap.ok(mline(to_a) == "RTP/AVP 0 101" and "PCMA" not in to_a and
+           "a=rtpmap:0 PCMU/8000" in to_a,
+           "200 to A: PCMU (the caller's payload types), no PCMA", to_a)
+    call = seen.get("call") or {}
+    legs = call.get("legs") or [{}, {}]
+    want_a = {"codec": "PCMU", "pt": 0, "ptime_ms": 20, "te_pt": 101}
+    want_b = {"codec": "PCMA", "pt": 8, "ptime_ms": 20, "te_pt": 101}
+    tap.ok(call.get("transcoding") is True and
+           all(legs[0].get(k) == v for k, v in want_a.items()) and
+           all(legs[1].get(k) == v for k, v in want_b.items()),
+           "calls: leg A PCMU/0, leg B PCMA/8, transcoding", repr(call))
+    if dp:
+        got = seen.get("dp")
+        dl = got.get("session", got).get("legs", []) \
+            if isinstance(got, dict) else []
+        want = [{"codec": "PCMU", "pt": 0, "ptime_ms": 20, "dtmf_pt": 101,
+                 "srtp": None},
+                {"codec": "PCMA", "pt": 8, "ptime_ms": 20, "dtmf_pt": 101,
+                 "srtp": None}]
+        tap.ok(len(dl) == 2 and all(dl[i].get(k) == v
+                                    for i in range(2)
+                                    for k, v in want[i].items()),
+               "voxgatectl session: the data plane transcodes PCMU <-> "
+               "PCMA with both legs' payload types and DTMF", repr(got))
+    rows = read_cdrs(cdr)
+    tap.ok(len(rows) == 1 and rows[0].get("codec_a") == "PCMU" and
+           rows[0].get("codec_b") == "PCMA" and
+           rows[0].get("transcoded") is True and
+           rows[0].get("srtp_a") is False and rows[0].get("srtp_b") is False,
+           "CDR: codec of each leg, transcoded, no SRTP", repr(rows))
+
+
+def case_transcode(ctx, tap):
+    transcode_call(ctx, tap, dp=False)
+
+
+def case_transcode_session(ctx, tap):
+    transcode_call(ctx, tap, dp=True)
+
+
+def srtp_to_plain_call(ctx, tap, dp):
+    """RTP/SAVP from the caller to a trunk with srtp = "off": SRTP is
+    answered with the caller's tag and a key of ours; the trunk gets plain
+    RTP; the keys are in no log or CDR."""
+    seen = {}
+
+    def during(plane):
+        seen["call"] = answered_call(plane)
+        c = seen["call"]
+        if dp and c and c.get("sess_id") is not None:
+            seen["dp"] = dp_session(ctx, plane, c["sess_id"])
+
+    plane, cdr, a, b = call_through(ctx, tap, "call_uac_srtp.xml",
+                                    "call_uas_plain.xml", "srtp",
+                                    during=during, dp=dp,
+                                    hold_ms=10000 if dp else 3000)
+    to_a = sdp_of(a.messages(), "SIP/2.0 200")
+    to_b = sdp_of(b.messages(), "INVITE ")
+    lines = crypto_lines(to_a)
+    m = re.match(r"1 AES_CM_128_HMAC_SHA1_80 inline:([A-Za-z0-9+/]{40})$",
+                 lines[0].strip()) if len(lines) == 1 else None
+    key = m.group(1) if m else None
+    tap.ok(mline(to_a) == "RTP/SAVP 8 101" and key is not None and
+           key not in SCEN_KEYS,
+           "200 to A: RTP/SAVP, one a=crypto with the caller's tag 1 and "
+           "suite, and a key of ours", to_a)
+    tap.ok(mline(to_b) == "RTP/AVP 0 8 101 9" and "crypto" not in to_b,
+           "INVITE to the trunk (srtp off): plain RTP/AVP, no a=crypto",
+           to_b)
+    call = seen.get("call") or {}
+    legs = call.get("legs") or [{}, {}]
+    tap.ok(legs[0].get("profile") == "RTP/SAVP" and
+           legs[0].get("srtp") == "AES_CM_128_HMAC_SHA1_80" and
+           legs[1].get("profile") == "RTP/AVP" and
+           legs[1].get("srtp") is None and
+           call.get("transcoding") is False,
+           "calls: leg A SRTP (80-bit tag), leg B plain, relayed",
+           repr(call))
+    if dp:
+        got = seen.get("dp")
+        dl = got.get("session", got).get("legs", []) \
+            if isinstance(got, dict) else []
+        tap.ok(len(dl) == 2 and
+               dl[0].get("srtp") == "AES_CM_128_HMAC_SHA1_80" and
+               dl[1].get("srtp") is None and dl[0].get("codec") is None and
+               dl[1].get("codec") is None,
+               "voxgatectl session: SRTP on leg A only, relayed", repr(got))
+    rows = read_cdrs(cdr)
+    tap.ok(len(rows) == 1 and rows[0].get("srtp_a") is True and
+           rows[0].get("srtp_b") is False and
+           rows[0].get("transcoded") is False and
+           rows[0].get("codec_a") == "PCMA",
+           "CDR: leg A SRTP, leg B plain", repr(rows))
+    try:
+        with open(cdr) as f:
+            cdr_text = f.read()
+    except OSError:
+        cdr_text = ""
+    secrets = [k for k in SCEN_KEYS + ((key,) if key else ())
+               if k in plane.log_text() or k in cdr_text]
+    tap.ok(not secrets, "no SRTP key in the voxgate-cp log or the CDR",
+           repr(secrets))
+
+
+def case_srtp_to_plain(ctx, tap):
+    srtp_to_plain_call(ctx, tap, dp=False)
+
+
+def case_srtp_session(ctx, tap):
+    srtp_to_plain_call(ctx, tap, dp=True)
+
+
+def case_srtp_unsupported(ctx, tap):
+    """RTP/SAVP offering only suites we do not key: 488, no call."""
+    simple_failure(ctx, tap, "call_uac_srtp_488.xml", "2000", 488)
+
+
+def case_srtp_trunk(ctx, tap):
+    """Plain RTP from the caller to a trunk with srtp = "sdes": the trunk
+    is offered RTP/SAVP with a line per suite, each keyed freshly; it
+    answers tag 2; the caller's answer stays plain."""
+    seen = {}
+
+    def during(plane):
+        seen["call"] = answered_call(plane)
+
+    plane, cdr, a, b = call_through(ctx, tap, "call_uac_plain.xml",
+                                    "call_uas_srtp.xml", "srtp_trunk",
+                                    during=during, srtp="sdes")
+    to_b = sdp_of(b.messages(), "INVITE ")
+    to_a = sdp_of(a.messages(), "SIP/2.0 200")
+    lines = [l.strip() for l in crypto_lines(to_b)]
+    keys = [l.split("inline:", 1)[-1] for l in lines]
+    tap.ok(mline(to_b) == "RTP/SAVP 8 101 0 9" and len(lines) == 2 and
+           lines[0].startswith("1 AES_CM_128_HMAC_SHA1_80 inline:") and
+           lines[1].startswith("2 AES_CM_128_HMAC_SHA1_32 inline:") and
+           keys[0] != keys[1],
+           "INVITE to the trunk: RTP/SAVP, tags 1 and 2, a key each", to_b)
+    tap.ok(mline(to_a) == "RTP/AVP 8 101" and "crypto" not in to_a,
+           "200 to A: plain RTP/AVP", to_a)
+    call = seen.get("call") or {}
+    legs = call.get("legs") or [{}, {}]
+    tap.ok(legs[0].get("srtp") is None and
+           legs[1].get("srtp") == "AES_CM_128_HMAC_SHA1_32",
+           "calls: leg B took tag 2 (32-bit tag)", repr(call))
+    rows = read_cdrs(cdr)
+    tap.ok(len(rows) == 1 and rows[0].get("srtp_a") is False and
+           rows[0].get("srtp_b") is True, "CDR: leg B SRTP", repr(rows))
+
+
+def case_srtp_mismatch(ctx, tap):
+    """A trunk with srtp = "sdes" answering plain RTP/AVP: 488 to the
+    caller, BYE to the trunk."""
+    _, cdr, _, b = call_through(ctx, tap, "call_uac_488.xml",
+                                "call_uas_avp_to_savp.xml", "mismatch",
+                                srtp="sdes")
+    tap.ok(re.search(r"^BYE ", b.messages(), re.M) is not None,
+           "the trunk got a BYE", b.messages()[-2000:])
+    rows = read_cdrs(cdr)
+    tap.ok(len(rows) == 1 and rows[0]["cause"] == "media" and
+           rows[0]["status_a"] == 488,
+           "CDR: media failure, 488 to the caller", repr(rows))
+
+
+def case_srtp_early_mismatch(ctx, tap):
+    """The same in a 183 with SDP: the appliance does not wait for the
+    200, it CANCELs the trunk and answers the caller 488."""
+    _, cdr, _, b = call_through(ctx, tap, "call_uac_488.xml",
+                                "call_uas_early_avp.xml", "early_mismatch",
+                                srtp="sdes")
+    tap.ok(re.search(r"^CANCEL ", b.messages(), re.M) is not None,
+           "the trunk got a CANCEL", b.messages()[-2000:])
+    rows = read_cdrs(cdr)
+    tap.ok(len(rows) == 1 and rows[0]["cause"] == "media" and
+           rows[0]["status_a"] == 488 and rows[0]["answer"] == "",
+           "CDR: media failure before the answer, 488 to the caller",
+           repr(rows))
+
+
+def case_srtp_reinvite(ctx, tap):
+    """An SRTP caller holds the call: its re-INVITE is answered at once
+    with RTP/SAVP, its tag and the key of ours in use (RFC 4568 §7.1.4),
+    a=recvonly; the plain callee gets a plain hold re-INVITE."""
+    plane, _, a, b = call_through(ctx, tap, "call_uac_srtp_hold.xml",
+                                  "call_uas_plain_hold.xml", "srtp_hold")
+    answers = [m.split("\n\n", 1)[1] for m in sip_messages(a.messages())
+               if m.startswith("SIP/2.0 200") and "\n\n" in m and
+               "m=audio" in m]
+    keys = [crypto_lines(x) for x in answers]
+    tap.ok(len(answers) == 2 and keys[0] == keys[1] and
+           len(keys[0]) == 1 and keys[0][0].startswith("1 ") and
+           SCEN_KEYS[0] not in keys[0][0] and
+           "a=recvonly" in answers[1] and
+           mline(answers[1]) == "RTP/SAVP 8 101",
+           "hold answered RTP/SAVP, a=recvonly, same tag and key",
+           repr(answers))
+    offers = [m.split("\n\n", 1)[1] for m in sip_messages(b.messages())
+              if m.startswith("INVITE ") and "\n\n" in m]
+    tap.ok(len(offers) >= 2 and "a=sendonly" in offers[-1] and
+           "crypto" not in offers[-1] and
+           mline(offers[-1]) == "RTP/AVP 8 101 0 9",
+           "the callee's hold re-INVITE: plain, a=sendonly, its codec "
+           "first", repr(offers))
+    tap.ok("re-offer from A (sendonly) relayed" in plane.log_text(),
+           "the re-offer went on to B", plane.log_text()[-2000:])
+
+
 CASES = {
     "session_timer": case_session_timer,
     "cp_restart": case_cp_restart,
@@ -678,6 +967,15 @@ CASES = {
     "no_route": case_no_route,
     "not_registered": case_not_registered,
     "overload": case_overload,
+    "transcode": case_transcode,
+    "transcode_session": case_transcode_session,
+    "srtp_to_plain": case_srtp_to_plain,
+    "srtp_session": case_srtp_session,
+    "srtp_unsupported": case_srtp_unsupported,
+    "srtp_trunk": case_srtp_trunk,
+    "srtp_mismatch": case_srtp_mismatch,
+    "srtp_early_mismatch": case_srtp_early_mismatch,
+    "srtp_reinvite": case_srtp_reinvite,
 }
 
 

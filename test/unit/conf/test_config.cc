@@ -271,6 +271,22 @@ TEST(ConfigDefaults, TrunkGivenByAddressTrustsThatAddress)
 	EXPECT_EQ(d->transport, VG_TP_TLS);
 	EXPECT_EQ(d->n_sources, 0);
 	EXPECT_EQ(c->max_calls, 0u);
+	EXPECT_EQ(c->srtp, VG_CFG_SRTP_OFF);
+}
+
+TEST(ConfigTrunk, SrtpOfferedTowardATrunk)
+{
+	Load l("[[trunk]]\nname = \"c\"\nhost = \"198.51.100.7\"\n"
+	       "srtp = \"sdes\"\n");
+
+	ASSERT_EQ(l.rc, 0) << ::testing::PrintToString(l.errors());
+	EXPECT_EQ(l.cfg.trunks[0].srtp, VG_CFG_SRTP_SDES);
+	EXPECT_EQ(errors_of("[[trunk]]\nname = \"c\"\nhost = \"h\"\n"
+			    "srtp = \"dtls\"\n"),
+		Errs{"4:8: srtp = \"dtls\" is not one of \"off\", \"sdes\""});
+	EXPECT_EQ(errors_of("[[trunk]]\nname = \"c\"\nhost = \"h\"\n"
+			    "srtp = true\n"),
+		Errs{"4:8: expected a string for 'srtp', found boolean"});
 }
 
 TEST(ConfigDefaults, DottedKeysAndInlineTablesWalkTheSameSchema)

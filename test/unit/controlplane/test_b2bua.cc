@@ -130,22 +130,51 @@ struct SdpTest : ::testing::Test {
 		ASSERT_EQ(sa_set_str(&ours, "192.0.2.10", 0), 0);
 	}
 
-	int rewrite(const std::string &in, std::string &out,
-			struct vg_sdp_info *info, uint16_t port = 40000)
+	static int parse(const std::string &in, struct vg_sdp_audio *a)
 	{
 		struct mbuf *mb = mbuf_alloc(in.size() + 1);
-		struct mbuf *res = NULL;
 		int rc;
 
 		mbuf_write_str(mb, in.c_str());
 		mb->pos = 0;
-		rc = vg_sdp_rewrite(&res, mb, &ours, port, &media, info);
+		rc = vg_sdp_parse(mb, a);
 		/* the input is not consumed */
 		EXPECT_EQ(mb->pos, 0u);
+		mem_deref(mb);
+		return rc;
+	}
+
+	/* The offer the other side gets from in (as on_invite builds it). */
+	int offer_for(const std::string &in, std::string &out,
+			struct vg_sdp_info *info, uint16_t port = 40000,
+			enum vg_sdp_dir dir = VG_SDP_DIR_KEEP)
+	{
+		struct vg_sdp_audio a;
+		struct vg_sdp_fmt fmt[VG_SDP_FMT_MAX];
+		struct vg_sdp_desc d;
+		struct mbuf *res = NULL;
+		int n, rc;
+
+		rc = parse(in, &a);
+		if (rc != 0)
+			return rc;
+		if (info != NULL)
+			vg_sdp_audio_info(&a, &media, info);
+		n = vg_sdp_offer_formats(&a, &media, -1, fmt, VG_SDP_FMT_MAX);
+		if (n < 0)
+			return n;
+		memset(&d, 0, sizeof(d));
+		d.addr = &ours;
+		d.port = a.remote_port != 0 ? port : 0;
+		d.profile = a.profile;
+		d.dir = dir == VG_SDP_DIR_KEEP ? a.dir : dir;
+		d.ptime = a.ptime;
+		d.fmt = fmt;
+		d.n_fmt = (unsigned)n;
+		rc = vg_sdp_encode(&res, &d);
 		if (rc == 0)
 			out.assign((const char *)res->buf, res->end);
 		mem_deref(res);
-		mem_deref(mb);
 		return rc;
 	}
 };
@@ -172,7 +201,7 @@ TEST_F(SdpTest, OfferGetsOurAddressPortAndAllowedCodecs)
 	struct vg_sdp_info info;
 	std::string out;
 
-	ASSERT_EQ(rewrite(offer_text, out, &info), 0);
+	ASSERT_EQ(offer_for(offer_text, out, &info), 0);
 	EXPECT_EQ(info.remote_ip, 0xc6336407u); /* 198.51.100.7 */
 	EXPECT_EQ(info.remote_port, 49170);
 	EXPECT_EQ(info.n_codecs, 3u);
@@ -198,7 +227,10 @@ TEST_F(SdpTest, NoAllowedCodecIs488)
 
 	media.allowed[0] = VG_CODEC_G722;
 	media.n_allowed = 1;
-	EXPECT_EQ(rewrite(offer_text, out, &info), -ENOENT);
+	EXPECT_EQ(offer_for(offer_text, out, &info), -ENOENT);
+	/* telephone-event alone is no codec */
+	media.allowed[0] = VG_CODEC_TELEPHONE_EVENT;
+	EXPECT_EQ(offer_for(offer_text, out, &info), -ENOENT);
 }
 
 TEST_F(SdpTest, CaseOfEncodingNamesDoesNotMatter)
@@ -210,22 +242,25 @@ TEST_F(SdpTest, CaseOfEncodingNamesDoesNotMatter)
 	std::string out;
 	struct vg_sdp_info info;
 
-	ASSERT_EQ(rewrite(in, out, &info, 40002), 0);
-	EXPECT_NE(out.find("m=audio 40002 RTP/AVP 96\r\n"), std::string::npos)
+	ASSERT_EQ(offer_for(in, out, &info, 40002), 0);
+	/* the caller's PCMA first, then PCMU, which we can transcode to */
+	EXPECT_NE(out.find("m=audio 40002 RTP/AVP 96 0\r\n"),
+			std::string::npos)
 			<< out;
 	EXPECT_NE(out.find("a=rtpmap:96 pcma/8000"), std::string::npos) << out;
+	EXPECT_STREQ(info.codecs, "pcma");
 }
 
 TEST_F(SdpTest, GarbageAndNoAudioAreBadMessages)
 {
-	std::string out;
+	struct vg_sdp_audio a;
 
-	EXPECT_EQ(rewrite("hello", out, NULL), -EBADMSG);
-	EXPECT_EQ(rewrite("v=0\r\no=- 1 1 IN IP4 10.0.0.1\r\ns=-\r\n"
-			  "c=IN IP4 10.0.0.1\r\nt=0 0\r\n"
-			  "m=video 5006 RTP/AVP 96\r\n"
-			  "a=rtpmap:96 H264/90000\r\n",
-			    out, NULL),
+	EXPECT_EQ(parse("hello", &a), -EBADMSG);
+	EXPECT_EQ(parse("v=0\r\no=- 1 1 IN IP4 10.0.0.1\r\ns=-\r\n"
+			"c=IN IP4 10.0.0.1\r\nt=0 0\r\n"
+			"m=video 5006 RTP/AVP 96\r\n"
+			"a=rtpmap:96 H264/90000\r\n",
+			  &a),
 			-EBADMSG);
 }
 
@@ -237,30 +272,142 @@ TEST_F(SdpTest, RejectedStreamKeepsPortZero)
 	std::string out;
 	struct vg_sdp_info info;
 
-	ASSERT_EQ(rewrite(in, out, &info), 0);
+	ASSERT_EQ(offer_for(in, out, &info), 0);
 	EXPECT_EQ(info.remote_port, 0);
 	EXPECT_NE(out.find("m=audio 0 RTP/AVP 0"), std::string::npos) << out;
 }
 
 TEST_F(SdpTest, DirectionIsReportedAndCanBeSet)
 {
-	struct mbuf *mb = mbuf_alloc(strlen(offer_text) + 1);
-	struct mbuf *res = NULL;
 	struct vg_sdp_info info;
 	std::string out;
 
-	mbuf_write_str(mb, offer_text);
-	mb->pos = 0;
 	/* the local answer to a hold: recvonly toward the one that holds */
-	ASSERT_EQ(vg_sdp_rewrite_dir(&res, mb, &ours, 40000, &media,
-			  vg_sdp_answer_dir(VG_SDP_SENDONLY), &info),
+	ASSERT_EQ(offer_for(offer_text, out, &info, 40000,
+			  vg_sdp_answer_dir(VG_SDP_SENDONLY)),
 			0);
 	EXPECT_EQ(info.dir, VG_SDP_SENDONLY); /* as the sender said it */
-	out.assign((const char *)res->buf, res->end);
 	EXPECT_NE(out.find("a=recvonly\r\n"), std::string::npos) << out;
 	EXPECT_EQ(out.find("a=sendonly"), std::string::npos) << out;
+}
+
+TEST_F(SdpTest, ParseReadsFormatsProfilePtimeAndCrypto)
+{
+	struct vg_sdp_audio a;
+
+	ASSERT_EQ(parse("v=0\r\no=- 1 1 IN IP4 10.0.0.1\r\ns=-\r\n"
+			"c=IN IP4 10.0.0.1\r\nt=0 0\r\n"
+			"m=audio 5004 RTP/SAVP 0 8 9 18 13 111 101 97 98\r\n"
+			"a=rtpmap:111 opus/48000/2\r\n"
+			"a=fmtp:111 useinbandfec=1\r\n"
+			"a=rtpmap:101 telephone-event/8000\r\n"
+			"a=rtpmap:97 PCMU/16000\r\n"
+			"a=rtpmap:98 iLBC/8000\r\n"
+			"a=ptime:40\r\n"
+			"a=crypto:1 AES_CM_128_HMAC_SHA1_80 "
+			"inline:PS1uQCVeeCFCanVmcjkpPywjNWhcYD0mXXtxaVBR\r\n"
+			"a=crypto:2 AES_CM_128_HMAC_SHA1_32 "
+			"inline:PS1uQCVeeCFCanVmcjkpPywjNWhcYD0mXXtxaVBR\r\n",
+			  &a),
+			0);
+	EXPECT_EQ(a.profile, VG_SDP_SAVP);
+	EXPECT_EQ(a.ptime, 40);
+	EXPECT_EQ(a.remote_port, 5004);
+	ASSERT_EQ(a.n_fmt, 9u);
+	/* static payload types without a=rtpmap (RFC 3551 §6) */
+	EXPECT_EQ(a.fmt[0].codec, VG_CODEC_PCMU);
+	EXPECT_EQ(a.fmt[1].codec, VG_CODEC_PCMA);
+	EXPECT_EQ(a.fmt[2].codec, VG_CODEC_G722);
+	EXPECT_EQ(a.fmt[2].srate, 8000u);
+	EXPECT_EQ(a.fmt[3].codec, VG_CODEC_G729);
+	EXPECT_EQ(a.fmt[4].codec, VG_SDP_FMT_CN);
+	EXPECT_EQ(a.fmt[5].codec, VG_CODEC_OPUS);
+	EXPECT_EQ(a.fmt[5].pt, 111);
+	EXPECT_EQ(a.fmt[5].ch, 2);
+	EXPECT_STREQ(a.fmt[5].params, "useinbandfec=1");
+	EXPECT_EQ(a.fmt[6].codec, VG_CODEC_TELEPHONE_EVENT);
+	/* a known name at a clock rate it does not run at is not it */
+	EXPECT_EQ(a.fmt[7].codec, VG_SDP_FMT_UNKNOWN);
+	EXPECT_EQ(a.fmt[8].codec, VG_SDP_FMT_UNKNOWN);
+	ASSERT_EQ(a.n_crypto, 2u);
+	EXPECT_EQ(std::string(a.crypto[1]).rfind("2 AES_CM_128_HMAC_SHA1_32", 0),
+			0u);
+	vg_sdp_audio_wipe(&a);
+	EXPECT_EQ(a.n_crypto, 0u);
+	for (size_t i = 0; i < sizeof(a.crypto); i++)
+		ASSERT_EQ(((const char *)a.crypto)[i], 0);
+}
+
+TEST_F(SdpTest, Profiles)
+{
+	struct vg_sdp_audio a;
+
+	EXPECT_STREQ(vg_sdp_profile_name(VG_SDP_SAVPF), "RTP/SAVPF");
+	EXPECT_EQ(vg_sdp_profile_name(VG_SDP_PROFILE_OTHER), nullptr);
+	EXPECT_TRUE(vg_sdp_profile_secure(VG_SDP_SAVP));
+	EXPECT_FALSE(vg_sdp_profile_secure(VG_SDP_AVPF));
+	EXPECT_EQ(vg_sdp_profile_with(VG_SDP_AVPF, true), VG_SDP_SAVPF);
+	EXPECT_EQ(vg_sdp_profile_with(VG_SDP_SAVP, false), VG_SDP_AVP);
+	ASSERT_EQ(parse("v=0\r\no=- 1 1 IN IP4 10.0.0.1\r\ns=-\r\n"
+			"c=IN IP4 10.0.0.1\r\nt=0 0\r\n"
+			"m=audio 5004 UDP/TLS/RTP/SAVP 0\r\n",
+			  &a),
+			0);
+	EXPECT_EQ(a.profile, VG_SDP_PROFILE_OTHER);
+}
+
+TEST_F(SdpTest, EncodeWritesOurCryptoLinesAndRefusesWhatItCannotSay)
+{
+	static const char *const lines[] = {
+			"1 AES_CM_128_HMAC_SHA1_80 "
+			"inline:PS1uQCVeeCFCanVmcjkpPywjNWhcYD0mXXtxaVBR",
+			"2 AES_CM_128_HMAC_SHA1_32 "
+			"inline:PS1uQCVeeCFCanVmcjkpPywjNWhcYD0mXXtxaVBR",
+	};
+	struct vg_sdp_fmt f;
+	struct vg_sdp_desc d;
+	struct mbuf *res = NULL;
+	std::string out;
+
+	memset(&f, 0, sizeof(f));
+	f.codec = VG_CODEC_PCMA;
+	f.pt = 8;
+	f.ch = 1;
+	f.srate = 8000;
+	strcpy(f.name, "PCMA");
+	memset(&d, 0, sizeof(d));
+	d.addr = &ours;
+	d.port = 40010;
+	d.profile = VG_SDP_SAVP;
+	d.dir = VG_SDP_SENDRECV;
+	d.ptime = 20;
+	d.fmt = &f;
+	d.n_fmt = 1;
+	d.crypto = lines;
+	d.n_crypto = 2;
+	ASSERT_EQ(vg_sdp_encode(&res, &d), 0);
+	out.assign((const char *)res->buf, res->end);
 	mem_deref(res);
-	mem_deref(mb);
+	EXPECT_NE(out.find("m=audio 40010 RTP/SAVP 8\r\n"), std::string::npos)
+			<< out;
+	EXPECT_NE(out.find("a=rtpmap:8 PCMA/8000\r\n"), std::string::npos);
+	EXPECT_NE(out.find("a=ptime:20\r\n"), std::string::npos) << out;
+	size_t c1 = out.find(std::string("a=crypto:") + lines[0] + "\r\n");
+	size_t c2 = out.find(std::string("a=crypto:") + lines[1] + "\r\n");
+	EXPECT_NE(c1, std::string::npos) << out;
+	EXPECT_NE(c2, std::string::npos) << out;
+	EXPECT_LT(c1, c2);
+	/* the body ends with them: they belong to the one m= line */
+	EXPECT_EQ(out.size(), c2 + strlen("a=crypto:\r\n") + strlen(lines[1]));
+
+	d.profile = VG_SDP_PROFILE_OTHER;
+	EXPECT_EQ(vg_sdp_encode(&res, &d), -EINVAL);
+	d.profile = VG_SDP_AVP;
+	d.dir = VG_SDP_DIR_KEEP;
+	EXPECT_EQ(vg_sdp_encode(&res, &d), -EINVAL);
+	d.dir = VG_SDP_SENDRECV;
+	d.n_fmt = 0;
+	EXPECT_EQ(vg_sdp_encode(&res, &d), -EINVAL);
 }
 
 TEST(SdpDir, AnswerDirections)
