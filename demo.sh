@@ -203,8 +203,10 @@ sed -e "s|@PREFIX@|$dpdk_prefix|g" -e "s|@RUN_DIR@|$run|g" \
 } > "$run/users.csv"
 check=$("$dp_bin" --check-config "$conf" 2>&1)
 [ "$check" = ok ] || die "configuration $conf: $check"
-python3 "$sys_dir/gen_ulaw.py" "$run/media.ulaw" 1 440 ||
-	die "cannot write the RTP payload file"
+# the callers speak PCMA, the core trunk PCMU: the appliance transcodes
+python3 "$sys_dir/gen_ulaw.py" "$run/media.ulaw" 1 440 &&
+	python3 "$sys_dir/gen_ulaw.py" "$run/media.alaw" 1 440 ||
+	die "cannot write the RTP payload files"
 cat > "$run/summary.env" <<EOF
 users=$n_users
 calls=$n_calls
@@ -293,7 +295,7 @@ say "registered $reg_ok of $n_users (SIPp exit $rc)"
 
 limit=$((cps * (media_ms / 1000 + 5)))
 calls_s=$((call_s + media_ms / 1000 + 60))
-say "2/2 calls: $n_calls from $VG_NS_ACCESS to $VG_NS_CORE, $cps a second for ${call_s}s, ${media_ms} ms of PCMU both ways each"
+say "2/2 calls: $n_calls from $VG_NS_ACCESS to $VG_NS_CORE, $cps a second for ${call_s}s, ${media_ms} ms of RTP both ways each (callers PCMA, trunk PCMU: transcoded)"
 (cd "$run" && exec ip netns exec "$VG_NS_CORE" sipp -sf "$scen/call_uas.xml" \
 	-i "$VG_IP_CALLEE" -mi "$VG_IP_CALLEE" -mp "$media_port" -p 5060 \
 	-m "$n_calls" -timeout "$((calls_s + 10))s" \

@@ -265,11 +265,14 @@ def case_flows(ctx):
            % (len(users), app.ip_caller), regs)
 
     # INVITE / 407 / ACK / INVITE / 100 / 180 / 200 / ACK / RTP / BYE / 200
-    rc = subprocess.run([sys.executable, os.path.join(HERE, "gen_ulaw.py"),
-                         os.path.join(app.work, "media.ulaw"), "1", "440"],
-                        timeout=60).returncode
-    if rc != 0:
-        raise RuntimeError("gen_ulaw.py failed")
+    # the demo's callers speak PCMA, its trunk PCMU (transcoded calls)
+    for name in ("media.ulaw", "media.alaw"):
+        rc = subprocess.run([sys.executable,
+                             os.path.join(HERE, "gen_ulaw.py"),
+                             os.path.join(app.work, name), "1", "440"],
+                            timeout=60).returncode
+        if rc != 0:
+            raise RuntimeError("gen_ulaw.py failed")
     n_calls = 2
     uas = app.sipp(app.core, "call_uas", "call_uas.xml", [
         "-i", app.ip_callee, "-mi", app.ip_callee, "-mp", 6000, "-p", SIP,

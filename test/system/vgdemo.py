@@ -392,6 +392,10 @@ def cmd_summary(run):
     drops = sum(lb.get(w + "_drops", 0) - la.get(w + "_drops", 0)
                 for w in ws)
     rel = max(0, relayed(lb) - relayed(la))
+    xcoded = sum(lb.get(w + "_xcode_pkts", 0) - la.get(w + "_xcode_pkts", 0)
+                 for w in ws)
+    srtp = sum(lb.get(w + "_srtp_pkts", 0) - la.get(w + "_srtp_pkts", 0)
+               for w in ws)
     busy = ", ".join("%s %.1f%%" % (w, busy_share(la, lb, w))
                      for w in ws + (["main"] if "main_busy_cycles" in lb
                                     else []))
@@ -423,8 +427,10 @@ def cmd_summary(run):
             name, d[0], d[1], d[3], pct(d[3], d[0] - d[2]),
             ", and %d sent while the call was hanging up" % d[2] if d[2]
             else ""))
-    p("transcoded      0 frames (no transcoding yet)")
-    p("SRTP            0 packets (no SRTP yet)")
+    p("transcoded      %d frames (RTP packets written by transcoding, "
+      "PCMA <-> PCMU)" % xcoded)
+    p("SRTP            %d packets (SIPp 3.6.1 sends plain RTP only: the "
+      "SRTP <-> RTP path is shown by the dp-media test)" % srtp)
     p("data plane      %.6f Mpps in, %.6f Mpps out (%.0f / %.0f pkt/s) "
       "over %.0f s of calls; relayed %d, dropped %d" % (
           rx / secs / 1e6, tx / secs / 1e6, rx / secs, tx / secs, secs,
@@ -462,8 +468,9 @@ def cmd_summary(run):
           "relayed nothing (is voxgate-cp programming media sessions in "
           "voxgate-dp?)")
     p("demo: registrations=%d/%d calls=%d/%d rtp_packets=%d rtp_loss=%.2f%% "
-      "transcoded_frames=0 srtp_packets=0" % (reg_ok, users, calls_ok, calls,
-                                              got, loss))
+      "transcoded_frames=%d srtp_packets=%d" % (reg_ok, users, calls_ok,
+                                                calls, got, loss, xcoded,
+                                                srtp))
     max_loss = float(env.get("max_loss", "1"))
     ok = reg_ok == users and calls_ok == calls and in_call > 0 and \
         loss <= max_loss
