@@ -64,10 +64,8 @@ struct vg_dp_worker {
 	/** packets of sessions this worker owns, received by another one,
 	 * per rx port (multi-producer); NULL with one worker */
 	struct rte_ring *handoff[VG_HW_MAX_PORTS];
-	/* two bursts in flight: one classified and prefetched while the
-	 * other one is looked up, relayed and sent (vg_dp_worker_main()) */
-	struct vg_burst burst[2];
-	struct rte_mbuf *pkts[2][VG_BURST_MAX];
+	struct vg_burst burst[1];
+	struct rte_mbuf *pkts[1][VG_BURST_MAX];
 	/* packets handed over by other workers (vg_leg_owner()) */
 	struct vg_burst burst_ho;
 	struct rte_mbuf *pkts_ho[VG_BURST_MAX];

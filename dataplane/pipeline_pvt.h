@@ -206,12 +206,11 @@ void vg_burst_start(struct vg_burst *b, struct rte_mbuf **pkts, uint16_t n,
 void vg_stage_classify(struct vg_burst *b);
 
 /**
- * Stage 1b (software pipelining): for VG_V_MEDIA packets, read the slot
- * classify asked for and ask for the lines the relay will touch
- * (vg_leg_prefetch()), keeping nothing: the worker runs it a burst ahead
- * of lookup and relay, so the lines have a whole burst's work to arrive.
- * Any thread: the legs array is never freed, a prefetch of a leg that is
- * deleted meanwhile is harmless, and lookup reads the slot again.
+ * Stage 1b: for VG_V_MEDIA packets, read the slot classify asked for and
+ * ask for the lines the relay will touch (vg_leg_prefetch()), keeping
+ * nothing: the misses of a burst overlap before lookup and relay need
+ * the lines. Any thread: the legs array is never freed, a prefetch of a
+ * leg that is deleted meanwhile is harmless, lookup reads the slot again.
  */
 void vg_stage_prefetch(const struct vg_burst *b);
 

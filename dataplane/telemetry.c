@@ -31,7 +31,9 @@ key(char *buf, size_t size, const char *a, const char *b)
 {
 	size_t i;
 
-	snprintf(buf, size, "%s_%s", a, b);
+	/* a name that does not fit is cut: still unique for ours */
+	if (snprintf(buf, size, "%s_%s", a, b) < 0)
+		buf[0] = '\0';
 	for (i = 0; buf[i] != '\0'; i++)
 		if (!isalnum((unsigned char)buf[i]))
 			buf[i] = '_';
