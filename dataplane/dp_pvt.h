@@ -64,8 +64,8 @@ struct vg_dp_worker {
 	/** packets of sessions this worker owns, received by another one,
 	 * per rx port (multi-producer); NULL with one worker */
 	struct rte_ring *handoff[VG_HW_MAX_PORTS];
-	struct vg_burst burst[1];
-	struct rte_mbuf *pkts[1][VG_BURST_MAX];
+	struct vg_burst burst;
+	struct rte_mbuf *pkts[VG_BURST_MAX];
 	/* packets handed over by other workers (vg_leg_owner()) */
 	struct vg_burst burst_ho;
 	struct rte_mbuf *pkts_ho[VG_BURST_MAX];

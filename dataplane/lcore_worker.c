@@ -151,6 +151,7 @@ take_handoff(struct vg_dp_worker *w, struct vg_burst *b, uint16_t a)
 	vg_burst_start(b, w->pkts_ho, (uint16_t)n, rte_rdtsc());
 	b->rx_addr = a;
 	vg_stage_classify(b);
+	vg_stage_prefetch(b);
 	finish(w, b);
 	return true;
 }
@@ -172,7 +173,7 @@ vg_dp_worker_main(void *arg)
 
 	if (burst == 0 || burst > VG_BURST_MAX)
 		burst = 32;
-	burst_init(w, &w->burst[0]);
+	burst_init(w, &w->burst);
 	burst_init(w, &w->burst_ho);
 	rte_rcu_qsbr_thread_register(dp->tbl->qsbr, w->id);
 	rte_rcu_qsbr_thread_online(dp->tbl->qsbr, w->id);
@@ -182,15 +183,15 @@ vg_dp_worker_main(void *arg)
 		bool work = false;
 
 		for (a = 0; a < dp->n_addrs; a++) {
-			struct vg_burst *b = &w->burst[0];
+			struct vg_burst *b = &w->burst;
 
 			if (w->id == 0)
 				drain_to_wire(w, a);
 			n = rte_eth_rx_burst(dp->addrs[a].port_id, w->id,
-				w->pkts[0], burst);
+				w->pkts, burst);
 			if (n != 0) {
 				work = true;
-				vg_burst_start(b, w->pkts[0], n, rte_rdtsc());
+				vg_burst_start(b, w->pkts, n, rte_rdtsc());
 				b->rx_addr = a;
 				vg_stage_classify(b);
 				vg_stage_prefetch(b);

@@ -162,7 +162,6 @@ vg_stage_lookup(struct vg_burst *b)
 				continue;
 			}
 		}
-		vg_leg_prefetch(b->tbl, leg);
 	}
 }
 
