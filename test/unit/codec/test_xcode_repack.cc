@@ -324,3 +324,68 @@ TEST(XcodeRepack, SmallOutArrayDropsOldest)
 	/* with room again the queue drains */
 	EXPECT_GE(dir.push(tk.next()), 12);
 }
+
+/*
+ * Map mode takes a short path for the steady packet (plain header, the
+ * expected numbering, one whole frame). The same stream with a header
+ * extension on every packet always takes the general path: both must
+ * write the same packets and count the same things, through a marker,
+ * a loss, silence, a duplicate and a new source.
+ */
+TEST(XcodeRepack, SteadyPathMatchesGeneralPath)
+{
+	vg_xcode_params p = vgt::params(VG_CODEC_PCMU, PT_PCMU, 20,
+			VG_CODEC_PCMA, PT_PCMA, 20);
+	Dir fast(p), slow(p);
+	Talker tk(VG_CODEC_PCMU, PT_PCMU, 20);
+	auto both = [&](const std::vector<uint8_t> &pkt) {
+		std::vector<uint8_t> ext(pkt.begin(), pkt.begin() + 12);
+		static const uint8_t no_words[4] = { 0xbe, 0xde, 0, 0 };
+
+		/* RFC 3550 s5.3.1: X bit, a profile word, zero words */
+		ext[0] |= 0x10;
+		ext.insert(ext.end(), no_words, no_words + 4);
+		ext.insert(ext.end(), pkt.begin() + 12, pkt.end());
+		EXPECT_EQ(fast.push(pkt), slow.push(ext));
+	};
+
+	ASSERT_EQ(fast.create_rc(), 0);
+	ASSERT_EQ(slow.create_rc(), 0);
+	for (int i = 0; i < 5; i++)
+		both(tk.next(i == 0));
+	std::vector<uint8_t> again = tk.next();
+	both(again);
+	both(again);                  /* duplicate */
+	tk.lose(2);                   /* concealed */
+	for (int i = 0; i < 3; i++)
+		both(tk.next());
+	tk.silence(4);                /* DTX jump, marker */
+	both(tk.next(true));
+	both(tk.next());
+	tk.ssrc ^= 0x5a5a;            /* a new source */
+	tk.seq += 7000;
+	for (int i = 0; i < 3; i++)
+		both(tk.next());
+
+	ASSERT_EQ(fast.sent.size(), slow.sent.size());
+	ASSERT_GT(fast.sent.size(), 12u);
+	for (size_t i = 0; i < fast.sent.size(); i++) {
+		const Out &a = fast.sent[i], &b = slow.sent[i];
+
+		EXPECT_EQ(a.marker, b.marker) << "packet " << i;
+		EXPECT_EQ(a.pt, b.pt) << "packet " << i;
+		EXPECT_EQ(a.seq, b.seq) << "packet " << i;
+		EXPECT_EQ(a.ts, b.ts) << "packet " << i;
+		EXPECT_EQ(a.ssrc, b.ssrc) << "packet " << i;
+		EXPECT_EQ(a.pl, b.pl) << "packet " << i;
+	}
+	vg_xcode_stats sa = fast.stats(), sb = slow.stats();
+	EXPECT_EQ(sa.in_pkts, sb.in_pkts);
+	EXPECT_EQ(sa.out_pkts, sb.out_pkts);
+	EXPECT_EQ(sa.lost_pkts, 2u);
+	EXPECT_EQ(sb.lost_pkts, 2u);
+	EXPECT_EQ(sa.concealed_ms, sb.concealed_ms);
+	EXPECT_EQ(sa.dtx_jumps, sb.dtx_jumps);
+	EXPECT_EQ(sa.ssrc_changes, 1u);
+	EXPECT_EQ(sb.ssrc_changes, 1u);
+}
