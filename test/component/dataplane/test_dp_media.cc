@@ -686,6 +686,171 @@ INSTANTIATE_TEST_SUITE_P(Suites, DpSrtp, ::testing::Values(
 		return std::string(vg_srtp_suite_name(i.param.suite));
 	});
 
+/* ---- SRTP <-> SRTP, each side its own keys and suite ------------------ */
+
+/* Peer s's contexts: tx protects with our leg's rx key, rx opens what
+ * our leg protects with its tx key. */
+struct SrtpPeer {
+	struct vg_srtp_ctx *tx = nullptr, *rx = nullptr;
+	~SrtpPeer()
+	{
+		vg_srtp_ctx_free(tx);
+		vg_srtp_ctx_free(rx);
+	}
+	void keys(enum vg_srtp_suite suite, struct vg_dpapi_leg &l,
+			struct vg_dpapi_srtp_keys &k, uint8_t seed)
+	{
+		for (unsigned int i = 0; i < VG_SRTP_KEY_LEN; i++) {
+			k.rx[i] = (uint8_t)(seed + 11 * i);
+			k.tx[i] = (uint8_t)(~seed ^ (29 * i));
+		}
+		l.srtp_suite = suite;
+		ASSERT_EQ(0, vg_srtp_ctx_create(suite, k.rx, false, &tx));
+		ASSERT_EQ(0, vg_srtp_ctx_create(suite, k.tx, true, &rx));
+	}
+	std::vector<uint8_t> protect(std::vector<uint8_t> p) const
+	{
+		unsigned int len = (unsigned int)p.size();
+		p.resize(len + VG_SRTP_MAX_TRAILER);
+		EXPECT_EQ(0, vg_srtp_protect_rtp(tx, p.data(), &len,
+			(unsigned int)p.size()));
+		p.resize(len);
+		return p;
+	}
+	/* empty when it does not open */
+	std::vector<uint8_t> open(std::vector<uint8_t> p) const
+	{
+		unsigned int len = (unsigned int)p.size();
+		if (vg_srtp_unprotect_rtp(rx, p.data(), &len) != 0)
+			return {};
+		p.resize(len);
+		return p;
+	}
+};
+
+struct Srtp2Case {
+	const char *name;
+	bool xcode;          /* PCMU on a, PCMA on b: the byte map between */
+	uint16_t port_a, port_b;
+};
+
+void
+PrintTo(const Srtp2Case &c, std::ostream *os)
+{
+	*os << c.name;
+}
+
+class DpSrtpBoth : public DpMedia,
+		public ::testing::WithParamInterface<Srtp2Case> {};
+
+/*
+ * a speaks AES_CM_128_HMAC_SHA1_80, b AES_CM_128_HMAC_SHA1_32, with
+ * keys of their own: each direction is opened with one side's keys and
+ * protected again with the other's, relayed or transcoded in between.
+ */
+TEST_P(DpSrtpBoth, EachSideOpensWhatTheOtherSent)
+{
+	const Srtp2Case &tc = GetParam();
+	const size_t n = 30;
+	const enum vg_srtp_suite sa = VG_SRTP_AES_CM_128_HMAC_SHA1_80;
+	const enum vg_srtp_suite sb = VG_SRTP_AES_CM_128_HMAC_SHA1_32;
+	SrtpPeer pa, pb;
+	struct vg_dpapi_cmd cmd;
+
+	legs(cmd, tc.port_a, tc.port_b);
+	ASSERT_NO_FATAL_FAILURE(pa.keys(sa, cmd.legs[0], cmd.keys[0], 0x31));
+	ASSERT_NO_FATAL_FAILURE(pb.keys(sb, cmd.legs[1], cmd.keys[1], 0xc4));
+	const uint8_t pt_a = 0, pt_b = tc.xcode ? 8 : 0;
+	if (tc.xcode) {
+		codec(cmd.legs[0], VG_CODEC_PCMU, pt_a, 20);
+		codec(cmd.legs[1], VG_CODEC_PCMA, pt_b, 20);
+	}
+	struct vg_dpapi_reply rep = create(cmd);
+	ASSERT_EQ(0, rep.status);
+	const struct vg_dpapi_leg_counters *ca = ctr(rep.leg_id[0]);
+	const struct vg_dpapi_leg_counters *cb = ctr(rep.leg_id[1]);
+
+	for (int from = 0; from < 2; from++) {
+		const int to = 1 - from;
+		const SrtpPeer &src = from == 0 ? pa : pb;
+		const SrtpPeer &dst = from == 0 ? pb : pa;
+		const uint16_t sport = from == 0 ? tc.port_a : tc.port_b;
+		const uint16_t dport = from == 0 ? tc.port_b : tc.port_a;
+		const uint8_t pt_in = from == 0 ? pt_a : pt_b;
+		const uint8_t pt_out = from == 0 ? pt_b : pt_a;
+		const unsigned int tag_out = from == 0 ? 4 : 10;
+		std::vector<std::vector<uint8_t>> plain;
+		std::vector<Frame> frames;
+
+		for (size_t k = 0; k < n; k++) {
+			plain.push_back(rtp_pkt(k == 0, pt_in,
+				(uint16_t)(7000 * from + k), 160 * (uint32_t)k,
+				0x5a000000u + (uint32_t)from,
+				noise_bytes(160, 500 * (uint32_t)from +
+					(uint32_t)k)));
+			frames.push_back(from_peer(from, sport,
+				src.protect(plain.back())));
+		}
+		/* and one with a flipped tag bit: dropped, counted */
+		std::vector<uint8_t> bad = src.protect(rtp_pkt(false, pt_in,
+			(uint16_t)(7000 * from + n), 160 * (uint32_t)n,
+			0x5a000000u + (uint32_t)from, noise_bytes(160, 3)));
+		bad.back() ^= 0x01;
+		frames.push_back(from_peer(from, sport, bad));
+		ASSERT_NO_FATAL_FAILURE(feed(from, frames,
+			rep.leg_id[from]));
+		std::vector<Udp> out = collect(to, dport, n);
+		ASSERT_EQ(n, out.size()) << "from side " << from;
+		Rtp first;
+		for (size_t k = 0; k < n; k++) {
+			expect_toward_peer(to, out[k], dport, kPeerPort[to], k);
+			ASSERT_EQ(plain[k].size() + tag_out,
+				out[k].payload.size()) << k;
+			std::vector<uint8_t> p = dst.open(out[k].payload);
+			ASSERT_FALSE(p.empty()) << "packet " << k
+				<< " does not open with side " << to
+				<< "'s keys";
+			if (!tc.xcode) {
+				/* relayed: the very packet that was sent */
+				EXPECT_EQ(plain[k], p) << "packet " << k;
+				continue;
+			}
+			Rtp r = parse_rtp(p);
+			ASSERT_TRUE(r.ok) << k;
+			if (k == 0)
+				first = r;
+			std::vector<uint8_t> want(plain[k].begin() + 12,
+				plain[k].end());
+			vg_g711_transcode(from == 0 ? VG_CODEC_PCMU :
+				VG_CODEC_PCMA, want.data(), want.data(),
+				want.size());
+			EXPECT_EQ(want, r.pl) << "packet " << k;
+			EXPECT_EQ(pt_out, r.pt) << k;
+			EXPECT_EQ(k == 0, r.marker) << k;
+			EXPECT_EQ((uint16_t)(first.seq + k), r.seq) << k;
+			EXPECT_EQ(first.ts + 160 * (uint32_t)k, r.ts) << k;
+		}
+	}
+	EXPECT_EQ(1u, ld(ca->drops[VG_DROP_SRTP_AUTH]));
+	EXPECT_EQ(1u, ld(cb->drops[VG_DROP_SRTP_AUTH]));
+	EXPECT_EQ(1u, drops(ca));
+	EXPECT_EQ(1u, drops(cb));
+	EXPECT_EQ(n, ld(ca->srtp_rx_pkts));
+	EXPECT_EQ(n, ld(cb->srtp_rx_pkts));
+	EXPECT_EQ(n, ld(ca->srtp_tx_pkts)) << "protected toward b";
+	EXPECT_EQ(n, ld(cb->srtp_tx_pkts)) << "protected toward a";
+	EXPECT_EQ(tc.xcode ? n : 0u, ld(ca->xcode_pkts));
+	EXPECT_EQ(tc.xcode ? n : 0u, ld(cb->xcode_pkts));
+	EXPECT_EQ(0, remove(rep.sess_id));
+}
+
+INSTANTIATE_TEST_SUITE_P(Sides, DpSrtpBoth, ::testing::Values(
+	Srtp2Case{"Relayed", false, 24220, 24320},
+	Srtp2Case{"PcmuToPcma", true, 24230, 24330}),
+	[](const ::testing::TestParamInfo<Srtp2Case> &i) {
+		return std::string(i.param.name);
+	});
+
 /* ---- RFC 4733 through a transcoding session ------------------------- */
 
 TEST_F(DpMedia, DtmfEventsCrossPcmuToG729AsEventsOnTheOutputTimeline)
