@@ -14,6 +14,7 @@
 
 #include "vg_auth.h"
 #include "auth_pvt.h"
+#include "rand_pool.h"
 
 #define NONCE_TIME_LEN 8
 #define NONCE_SALT_LEN 8
@@ -88,7 +89,7 @@ vg_auth_nonce_make(const struct vg_auth_nonce_key *key, uint64_t now_ms,
 		return -ENOSPC;
 	for (i = 0; i < NONCE_TIME_LEN; i++)
 		bin[i] = (uint8_t)(now_ms >> (8 * (NONCE_TIME_LEN - 1 - i)));
-	if (RAND_bytes(bin + NONCE_TIME_LEN, NONCE_SALT_LEN) != 1)
+	if (vg_rand_bytes(bin + NONCE_TIME_LEN, NONCE_SALT_LEN) != 0)
 		return -EIO;
 	if (nonce_tag(key, bin, mac) != 0)
 		return -EIO;

@@ -33,6 +33,7 @@ struct vg_sip_server {
 	unsigned n_ep;
 	struct tls *tls[VG_CFG_MAX_LISTEN]; /**< one per TLS listener */
 	struct vg_auth *auth;
+	struct vg_auth_users *users; /**< cfg's [[user]] by name */
 	struct vg_registrar *reg;
 	struct vg_ticker tick; /**< expiry sweep and batched saves */
 	struct vg_b2bua *b2b; /**< calls; created after our listener */

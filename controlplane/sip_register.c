@@ -141,10 +141,22 @@ reply_challenge(struct vg_sip_server *srv, const struct sip_msg *msg,
 				ch.value[i]);
 	/* RFC 3261 §22.3: a proxy (here the B2BUA's INVITE) challenges with
 	 * 407 and Proxy-Authenticate, a registrar with 401 */
-	err = sip_treplyf(NULL, NULL, vg_sip_of(srv, msg), msg, false, proxy ? 407 : 401,
-			proxy ? "Proxy Authentication Required"
-			      : "Unauthorized",
-			"%sContent-Length: 0\r\n\r\n", hdrs);
+	/*
+	 * A registrar's 401 goes out statelessly (RFC 3261 s8.2.7 allows it
+	 * for challenges): a retransmitted REGISTER just gets a fresh one,
+	 * the nonce keeps no state either, and no server transaction holds
+	 * request and response for 64*T1 (32 s) per REGISTER. The INVITE's
+	 * 407 keeps its transaction: the stack must retransmit it until the
+	 * ACK comes and then absorb that ACK (s17.2.1).
+	 */
+	if (proxy)
+		err = sip_treplyf(NULL, NULL, vg_sip_of(srv, msg), msg, false,
+				407, "Proxy Authentication Required",
+				"%sContent-Length: 0\r\n\r\n", hdrs);
+	else
+		err = sip_replyf(vg_sip_of(srv, msg), msg, 401,
+				"Unauthorized",
+				"%sContent-Length: 0\r\n\r\n", hdrs);
 	if (err != 0)
 		vg_sip_log(VG_LOG_WARNING, "reply %u failed: %m",
 				proxy ? 407 : 401, err);
@@ -185,8 +197,8 @@ vg_sip_authenticate(struct vg_sip_server *srv, const struct sip_msg *msg,
 	req.header = ah != NULL ? ah->val.p : NULL;
 	req.header_len = ah != NULL ? ah->val.l : 0;
 	req.src = &src;
-	req.ha1h = vg_auth_config_ha1;
-	req.ha1_arg = (void *)(uintptr_t)srv->cfg;
+	req.ha1h = vg_auth_users_ha1;
+	req.ha1_arg = srv->users;
 	if (vg_auth_verify(srv->auth, &req, tmr_jiffies(), &res) != 0) {
 		vg_sip_reply(srv, msg, 500, "Server Internal Error");
 		return false;

@@ -319,6 +319,8 @@ vg_sip_server_create(struct vg_sip_server **srvp, const struct vg_config *cfg)
 							  : VG_SIP_NC_ENTRIES_MAX)
 			: VG_SIP_NC_ENTRIES_MIN;
 	rc = vg_auth_create(&srv->auth, &ap);
+	if (rc == 0)
+		rc = vg_auth_users_create(&srv->users, cfg);
 	if (rc != 0) {
 		vg_sip_log(VG_LOG_ERROR, "authentication: %s", strerror(-rc));
 		goto fail;
@@ -388,6 +390,7 @@ vg_sip_server_destroy(struct vg_sip_server *srv)
 	}
 	vg_reg_destroy(srv->reg);
 	vg_auth_destroy(srv->auth);
+	vg_auth_users_destroy(srv->users);
 	free(srv);
 	return rc;
 }

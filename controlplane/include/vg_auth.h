@@ -249,6 +249,26 @@ typedef int(vg_auth_ha1_h)(const char *user, const char *realm,
 int vg_auth_config_ha1(const char *user, const char *realm,
 		enum vg_auth_alg alg, char *ha1_hex, size_t size, void *arg);
 
+/** The users of a configuration indexed by name (auth_users.c). */
+struct vg_auth_users;
+
+/**
+ * Index cfg->users[] (cfg must outlive the index) and compute every HA1
+ * for cfg->sip.realm once. @return 0, -EINVAL, -ENOMEM.
+ */
+int vg_auth_users_create(struct vg_auth_users **usp,
+		const struct vg_config *cfg);
+
+/** Free the index, wiping the HA1s. NULL is a no-op. */
+void vg_auth_users_destroy(struct vg_auth_users *us);
+
+/**
+ * A vg_auth_ha1_h over a struct vg_auth_users (arg), with the answers of
+ * vg_auth_config_ha1() over its configuration in O(1).
+ */
+int vg_auth_users_ha1(const char *user, const char *realm,
+		enum vg_auth_alg alg, char *ha1_hex, size_t size, void *arg);
+
 #define VG_AUTH_MAX_CHALLENGES VG_AUTH_ALG_COUNT
 #define VG_AUTH_CHALLENGE_MAX 1024 /**< fits any realm of VG_CFG_STR_MAX */
 
