@@ -391,12 +391,22 @@ apply_contacts(struct vg_registrar *reg, const struct vg_reg_update *up,
 			}
 		}
 		if (b != NULL && strcmp(b->call_id, up->call_id) == 0 &&
-				up->cseq <= b->cseq) {
+				up->cseq < b->cseq) {
 			set_outcome(out, 500,
 					"Server Internal Error (CSeq out of "
 					"order)");
 			goto out;
 		}
+		/*
+		 * The same Call-ID and CSeq is the same request again (RFC
+		 * 3261 s8.1.1.5): a retransmission that reached us after we
+		 * answered it, as REGISTER is answered statelessly (s8.2.7:
+		 * regenerate the response). It changes nothing; the 200
+		 * lists the bindings as they are.
+		 */
+		if (b != NULL && strcmp(b->call_id, up->call_id) == 0 &&
+				up->cseq == b->cseq)
+			continue;
 		if (e == 0) {
 			if (b != NULL) {
 				w[i] = w[n - 1];

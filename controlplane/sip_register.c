@@ -270,8 +270,12 @@ reply_bindings(struct vg_sip_server *srv, const struct sip_msg *msg,
 		if (err == 0)
 			err = mbuf_write_str(mb, "\r\n");
 	}
+	/* stateless, as the 401: a retransmitted REGISTER is the same
+	 * request, applied again without effect (registrar.c), and gets
+	 * this answer again; no server transaction keeps the request's
+	 * 8 KB receive buffer for 32 s */
 	if (err == 0)
-		err = sip_treplyf(NULL, NULL, vg_sip_of(srv, msg), msg, false, 200, "OK",
+		err = sip_replyf(vg_sip_of(srv, msg), msg, 200, "OK",
 				"%bDate: %H\r\nContent-Length: 0\r\n\r\n",
 				mb->buf, mb->end, fmt_gmtime, NULL);
 out:

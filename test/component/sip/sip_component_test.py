@@ -449,6 +449,15 @@ def case_nonce(ctx, tap):
         res = c.request("REGISTER", cseq=2, callid=callid,
                         extra=contact + [("Authorization", auth)])
         tap.ok(res and res[0] == 200, "raw REGISTER with MD5 digest -> 200", res)
+        # REGISTER is answered statelessly: the same request again (a
+        # retransmission after the 200 was lost) is verified again, and
+        # its nonce count was used: a fresh challenge, never a 200 nor a
+        # 500 from the registrar's CSeq check
+        res = c.request("REGISTER", cseq=2, callid=callid,
+                        extra=contact + [("Authorization", auth)])
+        tap.ok(res and res[0] == 401 and "stale=true" in
+               " ".join(res[1].get("www-authenticate", [])),
+               "the same REGISTER again -> 401 stale=true", res)
         res = c.request("REGISTER", cseq=3, callid=callid,
                         extra=contact + [("Authorization", auth)])
         tap.ok(res and res[0] == 401 and "stale=true" in

@@ -218,7 +218,7 @@ TEST_F(Registrar, RefreshSameUri)
 TEST_F(Registrar, OutOfOrderCSeqIs500)
 {
 	reg_req("alice", "c1", 5, 600, { { "sip:a@h1" } }, T0);
-	auto o = reg_req("alice", "c1", 5, 600, { { "sip:a@h1" } }, T0 + 1);
+	auto o = reg_req("alice", "c1", 4, 600, { { "sip:a@h1" } }, T0 + 1);
 	EXPECT_EQ(o.status, 500);
 	o = reg_req("alice", "c1", 4, 0, { { "sip:a@h1" } }, T0 + 1);
 	EXPECT_EQ(o.status, 500);
@@ -228,6 +228,31 @@ TEST_F(Registrar, OutOfOrderCSeqIs500)
 	EXPECT_EQ(o.status, 200);
 	EXPECT_EQ(o.refreshed, 1u);
 	EXPECT_STREQ(lookup("alice", T0 + 2)[0].call_id, "c2");
+}
+
+/*
+ * REGISTER is answered statelessly: the same Call-ID and CSeq again is a
+ * retransmission of a request already applied. It is answered 200 and
+ * changes nothing, even when it arrives after the binding was refreshed
+ * or removed by later requests.
+ */
+TEST_F(Registrar, RetransmissionChangesNothing)
+{
+	reg_req("alice", "c1", 5, 600, { { "sip:a@h1" } }, T0);
+	auto o = reg_req("alice", "c1", 5, 600, { { "sip:a@h1" } }, T0 + 9000);
+	EXPECT_EQ(o.status, 200);
+	EXPECT_EQ(o.added + o.refreshed + o.removed, 0u);
+	auto b = lookup("alice", T0 + 9000);
+	ASSERT_EQ(b.size(), 1u);
+	EXPECT_EQ(b[0].expires_ms, T0 + 600000) << "not refreshed again";
+	EXPECT_EQ(b[0].cseq, 5u);
+	/* a retransmitted removal of a binding gone already */
+	o = reg_req("alice", "c1", 6, 0, { { "sip:a@h1" } }, T0 + 9001);
+	EXPECT_EQ(o.removed, 1u);
+	o = reg_req("alice", "c1", 6, 0, { { "sip:a@h1" } }, T0 + 9002);
+	EXPECT_EQ(o.status, 200);
+	EXPECT_EQ(o.removed, 0u);
+	EXPECT_EQ(vg_reg_count_bindings(reg), 0u);
 }
 
 TEST_F(Registrar, SameInstanceReplacesBinding)
