@@ -8,7 +8,9 @@
 #   1. registers a few hundred subscribers (REGISTER / 401 / REGISTER / 200)
 #   2. places calls from the access side to the core at a steady rate for
 #      about a minute, each the reference flow (INVITE / 407 / ACK / INVITE
-#      / 100 / 180 / 200 / ACK / RTP both ways for a few seconds / BYE)
+#      / 100 / 180 / 200 / ACK / RTP both ways for a few seconds / BYE):
+#      most callers speak plain PCMA to the trunk's PCMU (transcoded), a
+#      share speak SRTP with PCMU (SRTP <-> RTP, the codec relayed)
 #   3. shows progress every few seconds
 #   4. prints a summary whose last line is, for scripts,
 #      demo: registrations=OK/TOTAL calls=OK/TOTAL rtp_packets=N
@@ -24,6 +26,8 @@
 #   VG_DEMO_SECONDS=n    how long calls are placed (default 60)
 #   VG_DEMO_MEDIA_MS=n   RTP per call, ms (default 3000)
 #   VG_DEMO_MAX_LOSS=x   RTP loss accepted, percent (default 1)
+#   VG_DEMO_SRTP_PCT=n   percent of the calls placed by SRTP callers
+#                        (default 25; 0: none)
 #   VG_DEMO_DIR=dir      where configuration, logs, CDRs go (default a new
 #                        /tmp/voxgate-demo.XXXXXX; kept afterwards)
 #   VG_BUILD_DIR=dir     build directory (default build/release)
@@ -38,7 +42,14 @@ cps=${VG_DEMO_CPS:-5}
 call_s=${VG_DEMO_SECONDS:-60}
 media_ms=${VG_DEMO_MEDIA_MS:-3000}
 max_loss=${VG_DEMO_MAX_LOSS:-1}
+srtp_pct=${VG_DEMO_SRTP_PCT:-25}
 media_port=6000           # SIPp's RTP port on either side
+srtp_media_port=6010      # the SRTP callers' (a SIPp of their own)
+# The SRTP callers' master key||salt (RFC 4568 inline:, base64 of 30
+# bytes): a fixed demo key, no secret. The appliance keys its own
+# direction toward them with a fresh key per call.
+srtp_key=dm94Z2F0ZSBkZW1vOiBTUlRQIGtleSAmIHNhbHQu
+srtp_ssrc=0x5eed0001      # the SSRC of the replayed SRTP stream
 realm=voxgate.demo
 sys_dir=$src/test/system
 scen=$sys_dir/scenarios
@@ -54,7 +65,12 @@ die() { echo "demo: error: $*" >&2; exit 1; }
 for v in n_users cps call_s media_ms; do
 	[[ "${!v}" =~ ^[1-9][0-9]*$ ]] || die "$v must be a positive integer"
 done
+if ! [[ "$srtp_pct" =~ ^[0-9]+$ ]] || [ "$srtp_pct" -gt 100 ]; then
+	die "VG_DEMO_SRTP_PCT must be 0..100"
+fi
 n_calls=$((cps * call_s))
+n_srtp=$((n_calls * srtp_pct / 100))    # SRTP <-> RTP calls
+n_xc=$((n_calls - n_srtp))              # transcoded calls
 
 # --- what we start, and how it all stops ----------------------------------
 
@@ -166,7 +182,8 @@ if [ ! -f "$build/build.ninja" ]; then
 	meson setup "$build" "$src" --buildtype=debugoptimized >/dev/null ||
 		die "meson setup $build failed"
 fi
-targets=(dataplane/voxgate-dp controlplane/voxgate-cp)
+targets=(dataplane/voxgate-dp controlplane/voxgate-cp
+	test/system/gen-srtp-pcap)
 if ninja -C "$build" -t targets all 2>/dev/null |
 		grep -q '^controlplane/voxgatectl:'; then
 	targets+=(controlplane/voxgatectl)
@@ -175,6 +192,7 @@ ninja -C "$build" "${targets[@]}" >/dev/null || die "build failed (ninja -C $bui
 dp_bin=$build/dataplane/voxgate-dp
 cp_bin=$build/controlplane/voxgate-cp
 ctl_bin=$build/controlplane/voxgatectl
+gen_srtp_bin=$build/test/system/gen-srtp-pcap
 
 # --- 2. configuration ------------------------------------------------------
 
@@ -201,18 +219,48 @@ sed -e "s|@PREFIX@|$dpdk_prefix|g" -e "s|@RUN_DIR@|$run|g" \
 		echo "$u;[authentication username=$u password=$pw];"
 	done
 } > "$run/users.csv"
+# the callers' injection files: the last share of the subscribers call
+# with SRTP, the others plainly (a lone subscriber calls both ways)
+n_srtp_users=$((n_users * srtp_pct / 100))
+if [ "$n_srtp" -eq 0 ]; then
+	n_srtp_users=0
+elif [ "$n_xc" -eq 0 ]; then
+	n_srtp_users=$n_users
+elif [ "$n_srtp_users" -eq 0 ]; then
+	n_srtp_users=1
+fi
+n_xc_users=$((n_users - n_srtp_users))
+[ "$n_xc_users" -gt 0 ] || n_xc_users=$n_users
+{
+	echo "SEQUENTIAL"
+	sed -n "2,$((n_xc_users + 1))p" "$run/users.csv"
+} > "$run/users_xc.csv"
+{
+	echo "SEQUENTIAL"
+	tail -n "$n_srtp_users" "$run/users.csv"
+} > "$run/users_srtp.csv"
 check=$("$dp_bin" --check-config "$conf" 2>&1)
 [ "$check" = ok ] || die "configuration $conf: $check"
 # the callers speak PCMA, the core trunk PCMU: the appliance transcodes
 python3 "$sys_dir/gen_ulaw.py" "$run/media.ulaw" 1 440 &&
 	python3 "$sys_dir/gen_ulaw.py" "$run/media.alaw" 1 440 ||
 	die "cannot write the RTP payload files"
+# the SRTP callers' stream (PCMU), protected once with their key: SIPp
+# 3.6.1 has no SRTP and replays it as it is (play_pcap_audio)
+if [ "$n_srtp" -gt 0 ]; then
+	"$gen_srtp_bin" -i "$run/media.ulaw" -k "$srtp_key" -s "$srtp_ssrc" \
+		-t 0 -d "$media_ms" -o "$run/srtp.pcap" ||
+		die "cannot write the SRTP stream ($gen_srtp_bin)"
+fi
 cat > "$run/summary.env" <<EOF
 users=$n_users
 calls=$n_calls
+calls_transcoded=$n_xc
+calls_srtp=$n_srtp
 caller_ip=$VG_IP_CALLER
 callee_ip=$VG_IP_CALLEE
 media_port=$media_port
+caller_media_ports=$media_port,$srtp_media_port
 max_loss=$max_loss
 EOF
 
@@ -262,16 +310,23 @@ say "SIP answered on $VG_IP_APP_ACCESS and $VG_IP_APP_CORE through the data plan
 # --- 4. registrations --------------------------------------------------------
 
 # SIPp: bounded by -m (calls) and -timeout (whole run); every recv by
-# -recv_timeout. Run from $run: the scenarios read media.ulaw there.
+# -recv_timeout. Run from $run: the scenarios read their media there.
 sipp_common=(-t u1 -nostdin -timeout_error -trace_stat -fd 1 -trace_counts
 	-trace_err -max_recv_loops 1000)
 
-# RTP captures at both far ends: what each SIPp sent and what reached it.
-# (ip netns exec execs dumpcap: the pid we keep is dumpcap's)
+# RTP captures at both far ends: what each SIPp sent and what reached it;
+# SIP captures, whole, for the summary to tell the calls apart (the media
+# ports of both legs, who hung up when). (ip netns exec execs dumpcap: the
+# pid we keep is dumpcap's)
 bg cap-access ip netns exec "$VG_NS_ACCESS" dumpcap -q -P -s 96 \
-	-i "$VG_IF_PEER" -f "udp port $media_port" -w "$run/rtp_access.pcap"
+	-i "$VG_IF_PEER" -f "udp port $media_port or udp port $srtp_media_port" \
+	-w "$run/rtp_access.pcap"
 bg cap-core ip netns exec "$VG_NS_CORE" dumpcap -q -P -s 96 \
 	-i "$VG_IF_PEER" -f "udp port $media_port" -w "$run/rtp_core.pcap"
+bg cap-sip-access ip netns exec "$VG_NS_ACCESS" dumpcap -q -P \
+	-i "$VG_IF_PEER" -f "udp port 5060" -w "$run/sip_access.pcap"
+bg cap-sip-core ip netns exec "$VG_NS_CORE" dumpcap -q -P \
+	-i "$VG_IF_PEER" -f "udp port 5060" -w "$run/sip_core.pcap"
 
 reg_s=$((n_users / 50 + 30))
 say "1/2 registering $n_users subscribers (REGISTER / 401 / REGISTER / 200)"
@@ -295,7 +350,7 @@ say "registered $reg_ok of $n_users (SIPp exit $rc)"
 
 limit=$((cps * (media_ms / 1000 + 5)))
 calls_s=$((call_s + media_ms / 1000 + 60))
-say "2/2 calls: $n_calls from $VG_NS_ACCESS to $VG_NS_CORE, $cps a second for ${call_s}s, ${media_ms} ms of RTP both ways each (callers PCMA, trunk PCMU: transcoded)"
+say "2/2 calls: $n_calls from $VG_NS_ACCESS to $VG_NS_CORE, $cps a second for ${call_s}s, ${media_ms} ms of media both ways each: $n_xc transcoded (callers PCMA, trunk PCMU), $n_srtp SRTP <-> RTP (callers SRTP PCMU, trunk RTP PCMU)"
 (cd "$run" && exec ip netns exec "$VG_NS_CORE" sipp -sf "$scen/call_uas.xml" \
 	-i "$VG_IP_CALLEE" -mi "$VG_IP_CALLEE" -mp "$media_port" -p 5060 \
 	-m "$n_calls" -timeout "$((calls_s + 10))s" \
@@ -306,22 +361,52 @@ pids+=($!)
 names+=(sipp-callee)
 sleep 0.5
 python3 "$sys_dir/vgdemo.py" snapshot "$dpdk_prefix" "$run/dp_before.json"
-(cd "$run" && exec ip netns exec "$VG_NS_ACCESS" sipp \
-	"$VG_IP_APP_ACCESS:5060" -sf "$scen/call_uac.xml" -s 2000 \
-	-i "$VG_IP_CALLER" -mi "$VG_IP_CALLER" -mp "$media_port" -p 5064 \
-	-inf users.csv -auth_uri "2000@$VG_IP_APP_ACCESS:5060" \
-	-m "$n_calls" -r "$cps" -l "$limit" -d "$media_ms" \
-	-timeout "${calls_s}s" -recv_timeout 20000 "${sipp_common[@]}" \
-	-stf calls_uac_stat.csv -error_file calls_uac_errors.log \
-	> calls_uac.out 2>&1) &
-pids+=($!)
-names+=(sipp-caller)
-uac_pid=$(pid_of sipp-caller)
-python3 "$sys_dir/vgdemo.py" progress "$dpdk_prefix" "$run/calls_uac_stat.csv" \
-	"$uac_pid" $((calls_s + 5)) 5 "$n_calls"
+# Two callers side by side, each its share of the calls spread over the
+# same ${call_s} s (-r N -rp MS: N calls every MS, evenly).
+uac_pids=()
+uac_stats=()
+if [ "$n_xc" -gt 0 ]; then
+	(cd "$run" && exec ip netns exec "$VG_NS_ACCESS" sipp \
+		"$VG_IP_APP_ACCESS:5060" -sf "$scen/call_uac.xml" -s 2000 \
+		-i "$VG_IP_CALLER" -mi "$VG_IP_CALLER" -mp "$media_port" -p 5064 \
+		-inf users_xc.csv -auth_uri "2000@$VG_IP_APP_ACCESS:5060" \
+		-m "$n_xc" -r "$n_xc" -rp "$((call_s * 1000))" -l "$limit" \
+		-d "$media_ms" -timeout "${calls_s}s" -recv_timeout 20000 \
+		"${sipp_common[@]}" -stf calls_uac_stat.csv \
+		-error_file calls_uac_errors.log > calls_uac.out 2>&1) &
+	pids+=($!)
+	names+=(sipp-caller)
+	uac_pids+=($!)
+	uac_stats+=("$run/calls_uac_stat.csv")
+fi
+if [ "$n_srtp" -gt 0 ]; then
+	# its pause (-d) outlasts the replayed stream a little, so the BYE
+	# follows the last packet even when SIPp's replay runs late
+	(cd "$run" && exec ip netns exec "$VG_NS_ACCESS" sipp \
+		"$VG_IP_APP_ACCESS:5060" -sf "$scen/call_uac_srtp.xml" -s 2000 \
+		-i "$VG_IP_CALLER" -mi "$VG_IP_CALLER" -mp "$srtp_media_port" \
+		-p 5066 -key srtp_key "$srtp_key" \
+		-inf users_srtp.csv -auth_uri "2000@$VG_IP_APP_ACCESS:5060" \
+		-m "$n_srtp" -r "$n_srtp" -rp "$((call_s * 1000))" -l "$limit" \
+		-d "$((media_ms + 200))" -timeout "${calls_s}s" \
+		-recv_timeout 20000 "${sipp_common[@]}" \
+		-stf calls_uac_srtp_stat.csv \
+		-error_file calls_uac_srtp_errors.log > calls_uac_srtp.out 2>&1) &
+	pids+=($!)
+	names+=(sipp-caller-srtp)
+	uac_pids+=($!)
+	uac_stats+=("$run/calls_uac_srtp_stat.csv")
+fi
+python3 "$sys_dir/vgdemo.py" progress "$dpdk_prefix" \
+	"$(IFS=,; echo "${uac_stats[*]}")" "$(IFS=,; echo "${uac_pids[*]}")" \
+	$((calls_s + 5)) 5 "$n_calls"
 [ $? -lt 128 ] || { echo "demo: interrupted" >&2; exit 130; }
-wait_pid "$uac_pid" 10
-say "callers done (SIPp exit $?); waiting for the callee"
+rcs=()
+for p in "${uac_pids[@]}"; do
+	wait_pid "$p" 10
+	rcs+=($?)
+done
+say "callers done (SIPp exit ${rcs[*]}); waiting for the callee"
 wait_pid "$(pid_of sipp-callee)" 20 ||
 	say "callee: SIPp exit $? (see $run/calls_uas_errors.log)"
 python3 "$sys_dir/vgdemo.py" snapshot "$dpdk_prefix" "$run/dp_after.json"

@@ -2,15 +2,17 @@
 # SPDX-License-Identifier: BSD-3-Clause
 """@file Helpers of demo.sh and the system tests: the data plane's telemetry
 (DPDK telemetry v2 socket, /voxgate/... commands), a SIP OPTIONS probe, the
-progress lines while calls run, RTP counts from packet captures, and the
-summary.
+progress lines while calls run, RTP counts from packet captures (vgmedia.py),
+and the summary.
 
 usage:
   vgdemo.py telemetry PREFIX COMMAND            print the reply (JSON)
   vgdemo.py snapshot PREFIX OUT.json            lcores/ports/sessions + time
   vgdemo.py wait-dp PREFIX SECONDS              until both ports' links are up
   vgdemo.py options SRC DST [SECONDS]           OPTIONS until a 200 (or fail)
-  vgdemo.py progress PREFIX UAC_STAT PID SECONDS INTERVAL TOTAL
+  vgdemo.py progress PREFIX UAC_STATS PIDS SECONDS INTERVAL TOTAL
+                                                UAC_STATS, PIDS: one or
+                                                more, comma-separated
   vgdemo.py stat SIPP_STAT_CSV COLUMN           a column of the last line
   vgdemo.py rtp-count PCAP LOCAL_IP PORT        "sent received" RTP packets
   vgdemo.py summary RUN_DIR                     the summary, last line for
@@ -25,9 +27,10 @@ import os
 import random
 import signal
 import socket
-import struct
 import sys
 import time
+
+import vgmedia
 
 TEL_DIR = "/var/run/dpdk"
 
@@ -190,133 +193,48 @@ def pid_alive(pid):
         return False
 
 
-def cmd_progress(prefix, stat, pid, seconds, interval, total):
-    """A line every interval seconds while the SIPp caller (pid) runs."""
-    pid, total = int(pid), int(total)
+def cmd_progress(prefix, stats, pids, seconds, interval, total):
+    """A line every interval seconds while any SIPp caller (pids, their
+    -trace_stat files stats: comma-separated lists) runs; calls summed."""
+    stats = [x for x in stats.split(",") if x]
+    pids = [int(x) for x in pids.split(",") if x]
+    total = int(total)
     end = time.monotonic() + float(seconds)
     t0 = time.monotonic()
     base = snapshot(prefix)
     base_rel = relayed(base["lcores"])
     nxt = t0 + float(interval)
-    while pid_alive(pid) and time.monotonic() < end:
+
+    def running():
+        return any(pid_alive(p) for p in pids)
+
+    while running() and time.monotonic() < end:
         time.sleep(0.2)
         if time.monotonic() < nxt:
             continue
         nxt += float(interval)
-        row = last_row(stat)
+        rows = [last_row(x) for x in stats]
         snap = snapshot(prefix)
         lc = snap["lcores"]
         drops = sum(lc.get(w + "_drops", 0) for w in workers(lc))
         print("demo: %5s calls up=%d done=%d/%d failed=%d | data plane: "
               "sessions=%s relayed=%d drops=%d" % (
-                  elapsed(row, time.monotonic() - t0),
-                  num(row, "CurrentCall"),
-                  num(row, "SuccessfulCall(C)"), total,
-                  num(row, "FailedCall(C)"),
+                  elapsed(rows[0] if rows else {}, time.monotonic() - t0),
+                  sum(num(r, "CurrentCall") for r in rows),
+                  sum(num(r, "SuccessfulCall(C)") for r in rows), total,
+                  sum(num(r, "FailedCall(C)") for r in rows),
                   snap["sessions"].get("active", "?"),
                   max(0, relayed(lc) - base_rel), drops), flush=True)
-    return 0 if not pid_alive(pid) else 1
+    return 1 if running() else 0
 
 
 # ---------------------------------------------------------------------------
-# RTP counts from a pcap (libpcap format, Ethernet or Linux cooked v1).
+# RTP counts from a pcap (vgmedia.py reads it).
 # ---------------------------------------------------------------------------
-
-def rtp_streams(path, local_ip, port):
-    """RTP (version 2) from and to local_ip:port in a capture:
-    ({ssrc: [(time, seq, remote port), ...] in the order sent},
-     {ssrc: {seq: remote port}} received). The remote port is the
-    appliance's media port of the call on this side."""
-    local = socket.inet_aton(local_ip)
-    port = int(port)
-    sent, recv = {}, {}
-    try:
-        f = open(path, "rb")
-    except OSError:
-        return sent, recv
-    with f:
-        gh = f.read(24)
-        if len(gh) < 24:
-            return sent, recv
-        magic = struct.unpack("<I", gh[:4])[0]
-        if magic in (0xa1b2c3d4, 0xa1b23c4d):
-            endian = "<"
-        elif magic in (0xd4c3b2a1, 0x4d3cb2a1):
-            endian = ">"
-        else:
-            raise ValueError("%s: not a pcap file (dumpcap -P)" % path)
-        frac = 1e-9 if magic in (0xa1b23c4d, 0x4d3cb2a1) else 1e-6
-        linktype = struct.unpack(endian + "I", gh[20:24])[0]
-        l2 = {1: 14, 113: 16}.get(linktype)
-        if l2 is None:
-            raise ValueError("%s: link type %d" % (path, linktype))
-        while True:
-            rh = f.read(16)
-            if len(rh) < 16:
-                break
-            sec, sub, incl, _ = struct.unpack(endian + "IIII", rh)
-            pkt = f.read(incl)
-            if len(pkt) < l2 + 20 + 8 + 12 or pkt[l2 - 2:l2] != b"\x08\x00":
-                continue
-            ip = pkt[l2:]
-            ihl = (ip[0] & 0x0F) * 4
-            if ip[9] != 17 or len(ip) < ihl + 8 + 12:
-                continue
-            sport, dport = struct.unpack("!HH", ip[ihl:ihl + 4])
-            rtp = ip[ihl + 8:]
-            if (rtp[0] >> 6) != 2:
-                continue
-            seq = struct.unpack("!H", rtp[2:4])[0]
-            ssrc = struct.unpack("!I", rtp[8:12])[0]
-            if ip[12:16] == local and sport == port:
-                sent.setdefault(ssrc, []).append((sec + sub * frac, seq,
-                                                  dport))
-            elif ip[16:20] == local and dport == port:
-                recv.setdefault(ssrc, {})[seq] = sport
-    return sent, recv
-
-
-def rtp_direction(x_sent, y_recv, y_sent):
-    """One direction, X -> appliance -> Y: (sent, received, tail, lost).
-
-    Streams are matched by SSRC and packets by sequence number (the relay
-    keeps both on a leg that does not change). A packet that did not
-    arrive is "tail" when X sent it after Y had stopped sending on the
-    same call, that is while the call was being hung up (the callee
-    streams until the caller's BYE reaches it; the appliance has ended the
-    media session by then); otherwise it is lost. Y's stream of the same
-    call is the one Y sent to the appliance port X's packets came out of.
-    When streams cannot be matched, every missing packet counts as lost.
-    """
-    n_sent = sum(len(v) for v in x_sent.values())
-    n_recv = sum(len(v) for v in y_recv.values())
-    if not set(y_recv) <= set(x_sent):
-        return n_sent, n_recv, 0, max(0, n_sent - n_recv)
-    y_by_port = {}
-    for pk in y_sent.values():
-        y_by_port.setdefault(pk[0][2], []).append((pk[0][0], pk[-1][0]))
-    tail = lost = 0
-    for ssrc, pk in x_sent.items():
-        got = y_recv.get(ssrc, {})
-        ports = set(got.values())
-        stop = None
-        if len(ports) == 1:
-            first, last = pk[0][0], pk[-1][0]
-            ends = [e for b, e in y_by_port.get(ports.pop(), [])
-                    if b <= last and e >= first]
-            stop = max(ends) if ends else None
-        for t, seq, _ in pk:
-            if seq in got:
-                continue
-            if stop is not None and t > stop:
-                tail += 1
-            else:
-                lost += 1
-    return n_sent, n_recv, tail, lost
-
 
 def rtp_count(path, local_ip, port):
-    sent, recv = rtp_streams(path, local_ip, port)
+    """RTP packets the far end at local_ip:port sent and received."""
+    sent, recv = vgmedia.rtp_packets(path, local_ip, [port])
     return (sum(len(v) for v in sent.values()),
             sum(len(v) for v in recv.values()))
 
@@ -345,16 +263,38 @@ def busy_share(a, b, who):
     return 100.0 * db / (db + di) if db + di > 0 else 0.0
 
 
+KIND_TEXT = {
+    "transcoded": "transcoded (callers PCMA, trunk PCMU)",
+    "srtp": "SRTP <-> RTP (callers SRTP PCMU, trunk RTP PCMU)",
+}
+KIND_SHORT = {"transcoded": "transcoded", "srtp": "SRTP", "relayed":
+              "relayed", "unmatched": "of no call found (no SIP or CDR)"}
+
+
+def kind_order(item):
+    (kind, _), _ = item
+    order = ["transcoded", "srtp", "relayed", "unmatched"]
+    return order.index(kind) if kind in order else len(order)
+
+
 def cmd_summary(run):
     env = read_env(os.path.join(run, "summary.env"))
     users = int(env.get("users", 0))
     calls = int(env.get("calls", 0))
     reg = last_row(os.path.join(run, "register_stat.csv"))
-    uac = last_row(os.path.join(run, "calls_uac_stat.csv"))
     uas = last_row(os.path.join(run, "calls_uas_stat.csv"))
     reg_ok = num(reg, "SuccessfulCall(C)")
     reg_fail = users - reg_ok
-    calls_ok = num(uac, "SuccessfulCall(C)")
+    # the callers: one SIPp per kind of call, each its -trace_stat file
+    kinds = []
+    for kind, stat in (("transcoded", "calls_uac_stat.csv"),
+                       ("srtp", "calls_uac_srtp_stat.csv")):
+        planned = int(env.get("calls_" + kind,
+                              calls if kind == "transcoded" else 0))
+        if planned:
+            ok = num(last_row(os.path.join(run, stat)), "SuccessfulCall(C)")
+            kinds.append((kind, ok, planned))
+    calls_ok = sum(k[1] for k in kinds)
     calls_fail = calls - calls_ok
     ch401 = counts_sum(os.path.join(run, "register_*_counts.csv"),
                        "_401_Recv")
@@ -363,12 +303,18 @@ def cmd_summary(run):
 
     a_ip, b_ip = env.get("caller_ip"), env.get("callee_ip")
     mport = env.get("media_port", "6000")
-    a_sent, a_recv = rtp_streams(os.path.join(run, "rtp_access.pcap"), a_ip,
-                                 mport)
-    b_sent, b_recv = rtp_streams(os.path.join(run, "rtp_core.pcap"), b_ip,
-                                 mport)
-    ab = rtp_direction(a_sent, b_recv, b_sent)
-    ba = rtp_direction(b_sent, a_recv, a_sent)
+    a_ports = env.get("caller_media_ports", mport).split(",")
+    cdr = os.path.join(run, "cdr.jsonl")
+    cdr_rows = vgmedia.read_cdrs(cdr)
+    acc = vgmedia.account(
+        vgmedia.rtp_packets(os.path.join(run, "rtp_access.pcap"), a_ip,
+                            a_ports),
+        vgmedia.rtp_packets(os.path.join(run, "rtp_core.pcap"), b_ip,
+                            [mport]),
+        vgmedia.sip_calls(os.path.join(run, "sip_access.pcap"), a_ip),
+        vgmedia.sip_calls(os.path.join(run, "sip_core.pcap"), b_ip),
+        cdr_rows)
+    ab, ba = vgmedia.totals(acc, "ab"), vgmedia.totals(acc, "ba")
     got = ab[1] + ba[1]
     # loss: of what was sent while the call was up (sent minus tail)
     in_call = ab[0] - ab[2] + ba[0] - ba[2]
@@ -400,15 +346,11 @@ def cmd_summary(run):
                      for w in ws + (["main"] if "main_busy_cycles" in lb
                                     else []))
 
-    cdr = os.path.join(run, "cdr.jsonl")
-    try:
-        with open(cdr) as f:
-            cdr_rows = [json.loads(l) for l in f if l.strip()]
-    except (OSError, ValueError):
-        cdr_rows = []
-    causes = {}
+    causes, cdr_kinds = {}, {}
     for r in cdr_rows:
         causes[r.get("cause", "?")] = causes.get(r.get("cause", "?"), 0) + 1
+        k = vgmedia.call_kind(r)
+        cdr_kinds[k] = cdr_kinds.get(k, 0) + 1
 
     p = print
     p("")
@@ -418,19 +360,30 @@ def cmd_summary(run):
     p("calls           %d ok, %d failed of %d (INVITE / 407 / ACK / INVITE"
       " / 100 / 180 / 200 / ACK / RTP / BYE / 200)" % (calls_ok, calls_fail,
                                                        calls))
+    for kind, ok, planned in kinds:
+        p("                %s: %d ok, %d failed of %d" % (
+            KIND_TEXT[kind], ok, planned - ok, planned))
     p("                callee side: %d answered and completed" %
       num(uas, "SuccessfulCall(C)"))
     p("auth challenges %d (401 to REGISTER: %d, 407 to INVITE: %d)" % (
         ch401 + ch407, ch401, ch407))
-    for name, d in (("access->core", ab), ("core->access", ba)):
+    for key, name, d in (("ab", "access->core", ab),
+                         ("ba", "core->access", ba)):
         p("RTP %s sent %d, received %d, lost %d (%.2f%%)%s" % (
             name, d[0], d[1], d[3], pct(d[3], d[0] - d[2]),
-            ", and %d sent while the call was hanging up" % d[2] if d[2]
+            ", and %d sent after the call was hung up" % d[2] if d[2]
             else ""))
+        p("                " + "; ".join(
+            "%s sent %d, received %d, lost %d%s" % (
+                KIND_SHORT[k], v[0], v[1], v[3],
+                ", after hang-up %d" % v[2] if v[2] else "")
+            for (k, dk), v in sorted(acc.items(), key=kind_order)
+            if dk == key))
     p("transcoded      %d frames (RTP packets written by transcoding, "
       "PCMA <-> PCMU)" % xcoded)
-    p("SRTP            %d packets (SIPp 3.6.1 sends plain RTP only: the "
-      "SRTP <-> RTP path is shown by the dp-media test)" % srtp)
+    p("SRTP            %d packets (authenticated and decrypted from the "
+      "SRTP callers, encrypted toward them; SIPp 3.6.1 has no SRTP and "
+      "replays a stream gen-srtp-pcap protected with their key)" % srtp)
     p("data plane      %.6f Mpps in, %.6f Mpps out (%.0f / %.0f pkt/s) "
       "over %.0f s of calls; relayed %d, dropped %d" % (
           rx / secs / 1e6, tx / secs / 1e6, rx / secs, tx / secs, secs,
@@ -460,8 +413,11 @@ def cmd_summary(run):
               st.get("dp.state", "?").strip()))
     except (OSError, ValueError):
         pass
-    p("CDRs            %s (%d lines: %s)" % (cdr, len(cdr_rows), ", ".join(
-        "%s=%d" % kv for kv in sorted(causes.items())) or "none"))
+    p("CDRs            %s (%d lines: %s; %s)" % (
+        cdr, len(cdr_rows),
+        ", ".join("%s=%d" % kv for kv in sorted(causes.items())) or "none",
+        ", ".join("%s=%d" % kv for kv in sorted(cdr_kinds.items()))
+        or "no calls"))
     p("logs            %s" % run)
     if in_call and got == 0:
         p("note            no RTP reached the far ends: the data plane "
@@ -472,8 +428,9 @@ def cmd_summary(run):
                                                 calls, got, loss, xcoded,
                                                 srtp))
     max_loss = float(env.get("max_loss", "1"))
+    srtp_calls = int(env.get("calls_srtp", 0))
     ok = reg_ok == users and calls_ok == calls and in_call > 0 and \
-        loss <= max_loss
+        loss <= max_loss and (srtp_calls == 0 or srtp > 0)
     return 0 if ok else 1
 
 
