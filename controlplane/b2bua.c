@@ -259,6 +259,16 @@ b_estab(const struct sip_msg *msg, void *arg)
 		rc = vg_call_answer_b(call, msg->mb, true);
 	else if (call->sdp_a == NULL)
 		rc = -EBADMSG;
+	if (rc == -ETIMEDOUT || rc == -ENOBUFS || rc == -ENOTCONN ||
+			rc == -ENOSPC) {
+		/* the answer was fine; the data plane did not take the
+		 * session (slow, full or gone): not the media's fault, and
+		 * a moment later it may work */
+		vg_sip_log(VG_LOG_WARNING, "call %llu: no media session: %s",
+				(unsigned long long)call->id, strerror(-rc));
+		vg_call_end(call, VG_CAUSE_ERROR, 503, "Service Unavailable");
+		return;
+	}
 	if (rc != 0) {
 		vg_sip_log(VG_LOG_NOTICE, "call %llu: B's answer unusable: %s",
 				(unsigned long long)call->id, strerror(-rc));

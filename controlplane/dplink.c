@@ -288,6 +288,9 @@ poll_events(struct vg_dplink *l)
 		l->state = VG_DPLINK_LOST;
 		return;
 	}
+	/* a create that timed out may have succeeded since: undo it now,
+	 * not at the next call's request */
+	(void)vg_dpapi_drain_replies(l->client);
 	do {
 		n = vg_dpapi_poll_events(l->client, evts, RTE_DIM(evts));
 		for (i = 0; i < n && l->state == VG_DPLINK_UP; i++)
@@ -367,6 +370,13 @@ uint64_t
 vg_dplink_generation(const struct vg_dplink *l)
 {
 	return l != NULL && l->state == VG_DPLINK_UP ? l->generation : 0;
+}
+
+uint64_t
+vg_dplink_undone_creates(const struct vg_dplink *l)
+{
+	return l != NULL && l->client != NULL ?
+		vg_dpapi_undone_creates(l->client) : 0;
 }
 
 int

@@ -87,6 +87,13 @@ enum vg_dplink_state vg_dplink_state(const struct vg_dplink *l);
 uint64_t vg_dplink_generation(const struct vg_dplink *l);
 
 /**
+ * Sessions whose create timed out here (the call went on without media
+ * and failed) but succeeded in the data plane later, and were deleted
+ * again (vg_dpapi_drain_replies()).
+ */
+uint64_t vg_dplink_undone_creates(const struct vg_dplink *l);
+
+/**
  * Create a session; keys[2]: the legs' SRTP keys (NULL when no leg has
  * SRTP), copied into the command and wiped from it after sending.
  * @return 0 with *sess_id and leg_id[2]; -ENOTCONN (link not up), the

@@ -175,7 +175,8 @@ ctl_stats(struct re_printf *pf, const char *args, void *arg)
 			"\"registrations\":%zu,\"contacts\":%zu,"
 			"\"media_ports_in_use\":%u,\"media_ports\":%u,"
 			"\"dp\":{\"state\":\"%s\",\"attached\":%s,"
-			"\"generation\":%llu,\"orphan_sessions\":%u}}",
+			"\"generation\":%llu,\"orphan_sessions\":%u,"
+			"\"late_creates_undone\":%llu}}",
 			b2b->n_calls, (unsigned long long)b2b->calls_total,
 			(unsigned long long)b2b->rejected_overload,
 			vg_reg_count_aors(srv->reg),
@@ -185,7 +186,8 @@ ctl_stats(struct re_printf *pf, const char *args, void *arg)
 			vg_dplink_state_name(st),
 			st == VG_DPLINK_UP ? "true" : "false",
 			(unsigned long long)vg_dplink_generation(b2b->dp),
-			list_count(&b2b->orphans));
+			list_count(&b2b->orphans),
+			(unsigned long long)vg_dplink_undone_creates(b2b->dp));
 	return err != 0 ? -ENOMEM : 0;
 }
 

@@ -24,6 +24,7 @@ struct vg_dpapi_client {
 	struct rte_ring *event_ring;    /**< consumer: this client */
 	uint64_t generation;            /**< of the dp at attach */
 	uint32_t next_req_id;           /**< owner: the client's thread */
+	uint64_t undone_creates;        /**< late creates deleted */
 };
 
 static const char *const drop_names[] = {
@@ -154,6 +155,57 @@ still_same_dp(const struct vg_dpapi_client *c)
 		c->hdr->generation == c->generation;
 }
 
+static uint32_t
+new_req_id(struct vg_dpapi_client *c)
+{
+	/* 0 is never used, so a zeroed reply cannot match */
+	if (++c->next_req_id == 0)
+		c->next_req_id = 1;
+	return c->next_req_id;
+}
+
+/*
+ * A reply nobody waits for: its request timed out and the caller went on
+ * as if it had failed. A session it created after all belongs to no call
+ * and would hold its ports and slot for ever: delete it. The delete's
+ * own reply is one more nobody waits for.
+ */
+static void
+late_reply(struct vg_dpapi_client *c, const struct vg_dpapi_reply *r)
+{
+	struct vg_dpapi_cmd del;
+
+	if (r->type != VG_CMD_SESS_CREATE || r->status != 0)
+		return;
+	memset(&del, 0, sizeof(del));
+	del.type = VG_CMD_SESS_DELETE;
+	del.sess_id = r->sess_id;
+	del.req_id = new_req_id(c);
+	if (rte_ring_enqueue_elem(c->cmd_ring, &del, sizeof(del)) == 0)
+		c->undone_creates++;
+}
+
+unsigned int
+vg_dpapi_drain_replies(struct vg_dpapi_client *c)
+{
+	struct vg_dpapi_reply r;
+	unsigned int n = 0;
+
+	if (c == NULL)
+		return 0;
+	while (rte_ring_dequeue_elem(c->reply_ring, &r, sizeof(r)) == 0) {
+		late_reply(c, &r);
+		n++;
+	}
+	return n;
+}
+
+uint64_t
+vg_dpapi_undone_creates(const struct vg_dpapi_client *c)
+{
+	return c != NULL ? c->undone_creates : 0;
+}
+
 int
 vg_dpapi_request(struct vg_dpapi_client *c, struct vg_dpapi_cmd *cmd,
 		struct vg_dpapi_reply *reply, uint64_t timeout_us)
@@ -164,10 +216,7 @@ vg_dpapi_request(struct vg_dpapi_client *c, struct vg_dpapi_cmd *cmd,
 
 	if (!still_same_dp(c))
 		return -ESTALE;
-	/* 0 is never used, so a zeroed reply cannot match */
-	if (++c->next_req_id == 0)
-		c->next_req_id = 1;
-	cmd->req_id = c->next_req_id;
+	cmd->req_id = new_req_id(c);
 	if (rte_ring_enqueue_elem(c->cmd_ring, cmd, sizeof(*cmd)) != 0)
 		return -ENOBUFS;
 	for (;;) {
@@ -175,7 +224,7 @@ vg_dpapi_request(struct vg_dpapi_client *c, struct vg_dpapi_cmd *cmd,
 				sizeof(*reply)) == 0) {
 			if (reply->req_id == cmd->req_id)
 				return 0;
-			/* a reply to a request that timed out earlier */
+			late_reply(c, reply);
 		}
 		if (rte_get_timer_cycles() - start > limit)
 			return -ETIMEDOUT;

@@ -441,7 +441,9 @@ void vg_dpapi_detach(struct vg_dpapi_client *c);
 
 /**
  * Send a command and wait for its reply. Sets cmd->req_id. Replies to
- * older requests (timed out earlier) are discarded.
+ * older requests (timed out earlier) are discarded, except that a
+ * session whose create timed out but succeeded later is deleted: the
+ * caller took the timeout for a failure, so the session is nobody's.
  *
  * @param timeout_us  bounded wait for the reply
  * @return 0 with *reply filled (the command's result is reply->status),
@@ -450,6 +452,17 @@ void vg_dpapi_detach(struct vg_dpapi_client *c);
  */
 int vg_dpapi_request(struct vg_dpapi_client *c, struct vg_dpapi_cmd *cmd,
 		struct vg_dpapi_reply *reply, uint64_t timeout_us);
+
+/**
+ * Take the replies nobody waits for (their requests timed out), with the
+ * same rule as vg_dpapi_request(): a late successful create is deleted.
+ * Call it now and then when requests are rare, so such a session does
+ * not wait for the next request. @return replies taken.
+ */
+unsigned int vg_dpapi_drain_replies(struct vg_dpapi_client *c);
+
+/** Sessions deleted because their create's reply came too late. */
+uint64_t vg_dpapi_undone_creates(const struct vg_dpapi_client *c);
 
 /**
  * Take up to max pending events.

@@ -366,6 +366,61 @@ TEST_F(DpRelay, DeletedSessionStopsRelayingAndChurnLeaksNothing)
 		EXPECT_EQ(0, delete_session(ids[i]));
 }
 
+/*
+ * A create that times out in the client (the control plane then fails
+ * the call) but succeeds in voxgate-dp later must not leave a session
+ * nobody owns: the client deletes it when the late reply comes.
+ */
+TEST_F(DpRelay, CreateThatTimedOutButSucceededIsUndone)
+{
+	auto list_n = [] {
+		struct vg_dpapi_cmd cmd;
+		struct vg_dpapi_reply rep;
+		memset(&cmd, 0, sizeof(cmd));
+		cmd.type = VG_CMD_SESS_LIST;
+		EXPECT_EQ(0, vg_dpapi_request(dp.client, &cmd, &rep,
+			1000000));
+		return rep.u.list.n;
+	};
+	ASSERT_EQ(0u, list_n());
+	uint64_t undone0 = vg_dpapi_undone_creates(dp.client);
+	int rc = 0;
+	/* no time at all to answer: voxgate-dp is not that fast, but if it
+	 * ever is, the session is ours and goes the normal way */
+	for (int tries = 0; tries < 20; tries++) {
+		struct vg_dpapi_cmd cmd;
+		struct vg_dpapi_reply rep;
+		memset(&cmd, 0, sizeof(cmd));
+		cmd.type = VG_CMD_SESS_CREATE;
+		for (int s = 0; s < 2; s++) {
+			cmd.legs[s].remote_ip = dp.sides[s].peer_ip;
+			cmd.legs[s].remote_port = 4000;
+			cmd.legs[s].local_port = (uint16_t)(23000 + 2 * s);
+			cmd.legs[s].local_addr = (uint16_t)s;
+		}
+		rc = vg_dpapi_request(dp.client, &cmd, &rep, 0);
+		if (rc == -ETIMEDOUT)
+			break;
+		ASSERT_EQ(0, rc);
+		ASSERT_EQ(0, delete_session(rep.sess_id));
+	}
+	ASSERT_EQ(-ETIMEDOUT, rc);
+	/* the late reply arrives; draining it sends the delete */
+	for (int ms = 0; ms < 2000 &&
+			vg_dpapi_undone_creates(dp.client) == undone0; ms++) {
+		(void)vg_dpapi_drain_replies(dp.client);
+		usleep(1000);
+	}
+	ASSERT_EQ(undone0 + 1, vg_dpapi_undone_creates(dp.client))
+		<< "the late create was not undone";
+	EXPECT_EQ(0u, list_n()) << "the timed-out session is still there";
+	/* its ports are free again */
+	uint32_t id = make_session(23000, 23002);
+	EXPECT_EQ(0, delete_session(id));
+	/* a late reply of any other kind is only dropped */
+	EXPECT_EQ(undone0 + 1, vg_dpapi_undone_creates(dp.client));
+}
+
 TEST_F(DpRelay, ExceptionPathCarriesSipToTheKernelAndBack)
 {
 	Side &a = dp.sides[0];

@@ -589,6 +589,40 @@ def case_dp_down(ctx, tap):
            "the log says what it waits for", plane.log_text()[-2000:])
 
 
+def case_dp_stall(ctx, tap):
+    """voxgate-dp stalls as B answers: the session create times out
+    (200 ms), A gets 503 (the answer was fine, not 488), B a BYE; once
+    voxgate-dp runs again, the session it made late is deleted."""
+    callee_port = sct.free_port()
+    plane, cdr = start_cp(ctx, callee_port, dp=True)
+    d = ctx.dps[-1]
+    b = callee(ctx, "call_uas_dropped.xml", callee_port, "stall_uas")
+    time.sleep(0.3)
+    d.proc.send_signal(signal.SIGSTOP)
+    try:
+        a = caller(ctx, plane, "call_uac_503.xml", "2000", "stall_uac")
+        rc_a = a.wait()
+    finally:
+        d.proc.send_signal(signal.SIGCONT)
+    rc_b = b.wait()
+    tap.ok(rc_a == 0, "data plane stalled at the answer: 503 to the caller",
+           a.diag() + plane.log_text()[-3000:])
+    tap.ok(rc_b == 0, "the callee got a BYE", b.diag())
+    st = wait_for(lambda: (lambda s: s if s["dp"]["late_creates_undone"]
+                           == 1 else None)(ctl(plane, "stats")), 10)
+    tap.ok(st is not None and st["media_ports_in_use"] == 0 and
+           st["calls_active"] == 0 and st["dp"]["state"] == "up",
+           "the session made late was deleted, ports free, link up",
+           repr(ctl(plane, "stats")))
+    count = wait_for(lambda: telemetry(plane.prefix, "/voxgate/sessions")
+                     ["active"] == 0 or None, 5)
+    tap.ok(count is True, "no session left in the data plane",
+           repr(telemetry(plane.prefix, "/voxgate/sessions")))
+    rows = read_cdrs(cdr)
+    tap.ok(len(rows) == 1 and rows[0]["cause"] == "error" and
+           rows[0]["status_a"] == 503, "CDR: error, 503 to A", repr(rows))
+
+
 def case_cp_restart(ctx, tap):
     """Stopping voxgate-cp during a call leaves the call's media session
     in the data plane (no BYE to either side); the next voxgate-cp adopts
@@ -957,6 +991,7 @@ CASES = {
     "media_session": case_media_session,
     "media_timeout": case_media_timeout,
     "dp_down": case_dp_down,
+    "dp_stall": case_dp_stall,
     "invite_auth": case_invite_auth,
     "busy": case_busy,
     "call_bye": case_call_bye,
