@@ -11,7 +11,9 @@
 
 #include "b2bua_pvt.h"
 
-#define VG_B2B_HASH_SIZE 256 /* libre hash: power of two */
+/* libre hashes: powers of two; a few thousand calls up at once */
+#define VG_B2B_HASH_SIZE 4096  /* dialogs of a sipsess socket */
+#define VG_CALL_HASH_SIZE 4096 /* calls by A's Call-ID */
 #define VG_B2B_CUSER "voxgate"
 
 static void call_finish(void *arg);
@@ -98,6 +100,7 @@ call_release(struct vg_call *call)
 			(unsigned long long)call->id, call->from, call->to,
 			vg_call_cause_name(call->cause));
 	list_unlink(&call->le);
+	hash_unlink(&call->hc);
 	b2b->n_calls--;
 	call->invite = mem_deref((void *)call->invite);
 	vg_call_media_wipe(call);
@@ -327,20 +330,25 @@ b_close(int err, const struct sip_msg *msg, void *arg)
 /* A new INVITE                                                          */
 /* -------------------------------------------------------------------- */
 
+static bool
+same_invite(struct le *le, void *arg)
+{
+	const struct sip_msg *msg = arg;
+	const struct vg_call *call = le->data;
+
+	return pl_strcmp(&msg->callid, call->callid_a) == 0 &&
+			pl_strcmp(&msg->via.branch, call->branch_a) == 0;
+}
+
+/* The call an INVITE (a retransmission) belongs to; every INVITE asks,
+ * so by hash: a walk of all calls was 14% of voxgate-cp at 700 calls/s */
 static struct vg_call *
 call_find(struct vg_b2bua *b2b, const struct sip_msg *msg)
 {
-	struct le *le;
+	struct le *le = hash_lookup(b2b->by_callid,
+			hash_joaat_pl(&msg->callid), same_invite, (void *)msg);
 
-	for (le = list_head(&b2b->calls); le; le = le->next) {
-		struct vg_call *call = le->data;
-
-		if (pl_strcmp(&msg->callid, call->callid_a) == 0 &&
-				pl_strcmp(&msg->via.branch, call->branch_a) ==
-						0)
-			return call;
-	}
-	return NULL;
+	return le != NULL ? le->data : NULL;
 }
 
 static void
@@ -583,6 +591,8 @@ on_invite(const struct sip_msg *msg, void *arg)
 			&b2b->srv->ep[call->ep_b].addr);
 	call->invite = mem_ref((void *)msg);
 	list_append(&b2b->calls, &call->le, call);
+	hash_append(b2b->by_callid, hash_joaat_str(call->callid_a), &call->hc,
+			call);
 	b2b->n_calls++;
 	b2b->calls_total++;
 	b2b->cps_count++;
@@ -641,6 +651,9 @@ vg_b2bua_create(struct vg_b2bua **b2bp, struct vg_sip_server *srv)
 	b2b->srv = srv;
 	b2b->cfg = srv->cfg;
 	list_init(&b2b->calls);
+	rc = vg_sip_err(hash_alloc(&b2b->by_callid, VG_CALL_HASH_SIZE));
+	if (rc != 0)
+		goto fail;
 	err_text[0] = '\0';
 	rc = vg_route_table_create(
 			&b2b->routes, srv->cfg, err_text, sizeof(err_text));
@@ -741,6 +754,8 @@ vg_b2bua_destroy(struct vg_b2bua *b2b)
 	vg_cdr_close(b2b);
 	vg_media_ports_destroy(b2b->ports);
 	vg_route_table_destroy(b2b->routes);
+	hash_clear(b2b->by_callid);
+	mem_deref(b2b->by_callid);
 	free(b2b);
 }
 

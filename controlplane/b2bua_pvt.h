@@ -22,6 +22,7 @@ struct vg_b2bua {
 	struct vg_route_table *routes;
 	struct vg_media_ports *ports;
 	struct list calls; /**< struct vg_call, oldest first */
+	struct hash *by_callid;	 /**< vg_call.hc by A's Call-ID */
 	unsigned n_calls;
 	uint64_t cps_sec;   /**< second of cps_count (jiffies / 1000) */
 	unsigned cps_count; /**< calls started in that second */
@@ -75,6 +76,7 @@ struct vg_se {
  */
 struct vg_call {
 	struct le le;
+	struct le hc;	/**< in b2b->by_callid */
 	struct vg_b2bua *b2b;
 	uint64_t id;
 	const struct sip_msg *invite; /**< A's INVITE until A is accepted */
