@@ -64,6 +64,7 @@ call_release(struct vg_call *call)
 	struct vg_b2bua *b2b = call->b2b;
 
 	tmr_cancel(&call->tmr_end);
+	tmr_cancel(&call->tmr_retry);
 	vg_call_timer_stop(call);
 	if (call->end_ms == 0)
 		call->end_ms = vg_sip_wallclock_ms();
@@ -301,6 +302,26 @@ b_estab(const struct sip_msg *msg, void *arg)
 			call->remote_b.codecs);
 }
 
+static int call_connect(struct vg_call *call);
+
+/* After B's 422: a new INVITE to B, outside B's close handler. */
+static void
+b_retry(void *arg)
+{
+	struct vg_call *call = arg;
+	int err;
+
+	if (call->ending)
+		return;
+	call->b = mem_deref(call->b);
+	err = call_connect(call);
+	if (err != 0) {
+		vg_sip_log(VG_LOG_WARNING, "call %llu: INVITE to %s: %m",
+				(unsigned long long)call->id, call->uri_b, err);
+		vg_call_end(call, VG_CAUSE_UNREACHABLE, 502, "Bad Gateway");
+	}
+}
+
 static void
 b_close(int err, const struct sip_msg *msg, void *arg)
 {
@@ -317,6 +338,13 @@ b_close(int err, const struct sip_msg *msg, void *arg)
 						? VG_CAUSE_NORMAL_B
 						: VG_CAUSE_ERROR,
 				0, NULL);
+		return;
+	}
+	if (msg != NULL && msg->scode == 422 && vg_call_timer_b_422(call, msg)) {
+		vg_sip_log(VG_LOG_INFO, "call %llu: B wants Session-Expires"
+				" >= %u (422): INVITE again",
+				(unsigned long long)call->id, call->se_b_min);
+		tmr_start(&call->tmr_retry, 0, b_retry, call);
 		return;
 	}
 	call->b_scode = msg != NULL ? msg->scode : 0;
@@ -459,7 +487,7 @@ route_call(struct vg_b2bua *b2b, const struct sip_msg *msg,
 }
 
 static int
-call_connect(struct vg_call *call, const char *uri, const char *from_uri)
+call_connect(struct vg_call *call)
 {
 	struct vg_b2bua *b2b = call->b2b;
 	char se_hdrs[128];
@@ -468,8 +496,8 @@ call_connect(struct vg_call *call, const char *uri, const char *from_uri)
 	if (vg_call_timer_b_headers(call, se_hdrs, sizeof(se_hdrs)) != 0)
 		se_hdrs[0] = '\0';
 	call->sdp_b->pos = 0;
-	err = sipsess_connect(&call->b, b2b->ep[call->ep_b].sock, uri, NULL,
-			from_uri,
+	err = sipsess_connect(&call->b, b2b->ep[call->ep_b].sock, call->uri_b,
+			NULL, call->from_b,
 			VG_B2B_CUSER, NULL, 0, "application/sdp", call->sdp_b,
 			NULL, NULL, false, b_offer, b_answer, b_progress,
 			b_estab, NULL, NULL, b_close, call,
@@ -489,7 +517,6 @@ on_invite(const struct sip_msg *msg, void *arg)
 	struct vg_call *call = NULL;
 	struct vg_cfg_addr src;
 	char user[VG_AUTH_FIELD_MAX], uri[VG_REG_URI_MAX + 64];
-	char from_uri[VG_CFG_NAME_MAX + 80];
 	uint32_t min_se = 0;
 	int rc, err;
 
@@ -533,6 +560,7 @@ on_invite(const struct sip_msg *msg, void *arg)
 	call->side[0].leg.codec = call->side[1].leg.codec = -1;
 	call->ep_a = call->ep_b = vg_sip_ep_of(b2b->srv, msg);
 	tmr_init(&call->tmr_end);
+	tmr_init(&call->tmr_retry);
 	tmr_init(&call->se[0].tmr);
 	tmr_init(&call->se[1].tmr);
 	if (vg_call_timer_invite(call, msg, &min_se) != 0) {
@@ -586,9 +614,10 @@ on_invite(const struct sip_msg *msg, void *arg)
 	}
 	b2b->next_id = call->id;
 	/* B sees the caller's user at our address, nothing else of A */
-	(void)re_snprintf(from_uri, sizeof(from_uri), "sip:%s@%j",
+	(void)re_snprintf(call->from_b, sizeof(call->from_b), "sip:%s@%j",
 			call->from[0] != '\0' ? call->from : "anonymous",
 			&b2b->srv->ep[call->ep_b].addr);
+	(void)re_snprintf(call->uri_b, sizeof(call->uri_b), "%s", uri);
 	call->invite = mem_ref((void *)msg);
 	list_append(&b2b->calls, &call->le, call);
 	hash_append(b2b->by_callid, hash_joaat_str(call->callid_a), &call->hc,
@@ -597,7 +626,7 @@ on_invite(const struct sip_msg *msg, void *arg)
 	b2b->calls_total++;
 	b2b->cps_count++;
 	(void)sip_reply(vg_sip_of(b2b->srv, msg), msg, 100, "Trying");
-	err = call_connect(call, uri, from_uri);
+	err = call_connect(call);
 	if (err != 0) {
 		vg_sip_log(VG_LOG_WARNING, "call %llu: INVITE to %s: %m",
 				(unsigned long long)call->id, uri, err);

@@ -113,6 +113,12 @@ struct vg_call {
 	uint32_t leg_id[2];		      /**< counters of legs A, B */
 	struct vg_leg_media leg_media[2];     /**< at the end, for the CDR */
 	struct vg_se se[2];		      /**< session timers of A, B */
+	uint32_t se_b_min;		      /**< B's Min-SE from its 422;
+						   0 when none */
+	bool b_retried;			      /**< B's INVITE sent again */
+	struct tmr tmr_retry;		      /**< the deferred new INVITE */
+	char uri_b[VG_REG_URI_MAX + 64];     /**< B's Request-URI */
+	char from_b[VG_CFG_NAME_MAX + 80];   /**< our From toward B */
 	char se_hdr_a[96];		      /**< Session-Expires (+ Require)
 						   of the 2xx to A, or "" */
 	struct mbuf *sdp_a, *sdp_b;	      /**< what we last sent A, B */
@@ -216,6 +222,13 @@ int vg_call_timer_invite(struct vg_call *call, const struct sip_msg *msg,
 /** Headers asking B for a session timer ("" when off). @return 0/-ENOSPC */
 int vg_call_timer_b_headers(const struct vg_call *call, char *buf,
 		size_t size);
+
+/**
+ * B answered 422 (RFC 4028 s6): take its Min-SE for the next INVITE.
+ * @return true when the INVITE should go again (once per call, and only
+ * when B asks for more than we offered, up to a day).
+ */
+bool vg_call_timer_b_422(struct vg_call *call, const struct sip_msg *msg);
 
 /** B's 2xx: the interval and refresher toward B. */
 void vg_call_timer_b_answer(struct vg_call *call, const struct sip_msg *msg);

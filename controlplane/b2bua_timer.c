@@ -8,6 +8,10 @@
  * ends the call (BYE on both sides) when none came by the interval minus
  * min(32 s, interval / 3) (§10).
  *
+ * B's 422 (its Min-SE above what we asked) is answered once: the INVITE
+ * goes to B again asking for that interval (s6), in a new dialog, as
+ * libre's sipsess_connect() makes one.
+ *
  * libre 1.1.0 writes the 2xx of a re-INVITE and our own re-INVITEs
  * without custom headers, so refreshes carry no Session-Expires: the
  * peer may take the timer as turned off from then on (§7.4, §9), which
@@ -19,6 +23,9 @@
 #include "b2bua_pvt.h"
 
 enum refresher { REF_NONE, REF_UAC, REF_UAS };
+
+/* the longest interval a 422 may ask of us: a day */
+#define VG_SE_MAX_S 86400
 
 /* "1800;refresher=uac": the interval (0 when absent or bad) and who. */
 static void
@@ -106,12 +113,35 @@ vg_call_timer_b_headers(const struct vg_call *call, char *buf, size_t size)
 			buf[0] = '\0';
 		return 0;
 	}
+	/* after B's 422, its Min-SE is the floor of both (s6) */
 	return re_snprintf(buf, size,
 			       "Supported: timer\r\nSession-Expires: %u\r\n"
 			       "Min-SE: %u\r\n",
-			       sip->session_expires_s, sip->min_se_s) < 0
+			       sip->session_expires_s > call->se_b_min
+					       ? sip->session_expires_s
+					       : call->se_b_min,
+			       sip->min_se_s > call->se_b_min
+					       ? sip->min_se_s
+					       : call->se_b_min) < 0
 			? -ENOSPC
 			: 0;
+}
+
+bool
+vg_call_timer_b_422(struct vg_call *call, const struct sip_msg *msg)
+{
+	const struct vg_cfg_sip *sip = &call->b2b->cfg->sip;
+	uint32_t want = min_se_of(msg);
+	uint32_t sent = sip->session_expires_s > call->se_b_min
+				? sip->session_expires_s
+				: call->se_b_min;
+
+	if (sip->session_expires_s == 0 || call->b_retried ||
+			want <= sent || want > VG_SE_MAX_S)
+		return false;
+	call->se_b_min = want;
+	call->b_retried = true;
+	return true;
 }
 
 void

@@ -54,13 +54,15 @@ def extra_config(callee_port, cdr, max_calls=100, max_cps=100, srtp="off"):
 class Sipp:
     """A SIPp instance in the background, stopped by pid."""
 
-    def __init__(self, ctx, scenario, port, role_args, tag, timeout_s=20):
+    def __init__(self, ctx, scenario, port, role_args, tag, timeout_s=20,
+                 calls=1):
         self.stat = os.path.join(ctx.workdir, tag + "_stat.csv")
         self.err = os.path.join(ctx.workdir, tag + "_errors.log")
         self.tag = tag
         cmd = [ctx.sipp] + role_args + [
             "-sf", scenario, "-i", "127.0.0.1", "-p", str(port),
-            "-m", "1", "-timeout", "%ds" % timeout_s, "-timeout_error",
+            "-m", str(calls), "-timeout", "%ds" % timeout_s,
+            "-timeout_error",
             "-nostdin", "-trace_stat", "-stf", self.stat, "-trace_err",
             "-error_file", self.err, "-trace_msg", "-message_file",
             os.path.join(ctx.workdir, tag + "_messages.log")]
@@ -700,6 +702,31 @@ def case_session_timer(ctx, tap):
            repr(rows))
 
 
+def case_session_timer_422(ctx, tap):
+    """RFC 4028 s6: B answers 422 with Min-SE 3600 (more than our 1800):
+    the INVITE goes to B again asking for 3600, and the call goes on."""
+    callee_port = sct.free_port()
+    plane, cdr = start_cp(ctx, callee_port)
+    b = Sipp(ctx, sct.scen(ctx, "call_uas_422.xml"), callee_port,
+             ["-t", "u1"], "se422_uas", 20, calls=2)
+    time.sleep(0.3)
+    a = caller(ctx, plane, "call_uac_auth.xml", "2000", "se422_uac")
+    rc_a, rc_b = a.wait(), b.wait()
+    tap.ok(rc_a == 0, "caller: the call went through after B's 422",
+           a.diag() + plane.log_text()[-3000:])
+    seen = b.messages()
+    invites = re.findall(r"^INVITE .*?(?=^\S|\Z)", seen, re.M | re.S)
+    se = re.findall(r"Session-Expires: *(\d+)", seen)
+    tap.ok(rc_b == 0 and "422 Session Interval Too Small" in seen and
+           se[:2] == ["1800", "3600"],
+           "B got Session-Expires 1800, answered 422, then 3600 (%d "
+           "INVITEs)" % len(invites), b.diag() + repr(se))
+    rows = read_cdrs(cdr)
+    tap.ok(len(rows) == 1 and rows[0]["cause"] == "normal_b" and
+           rows[0]["answer"] != "", "one CDR: answered, BYE from B",
+           repr(rows))
+
+
 # ---- transcoding and SRTP (issue 5): what the control plane decides ----
 
 # the a=crypto keys of the SIPp caller (call_uac_srtp.xml) and callee
@@ -992,6 +1019,7 @@ CASES = {
     "media_timeout": case_media_timeout,
     "dp_down": case_dp_down,
     "dp_stall": case_dp_stall,
+    "session_timer_422": case_session_timer_422,
     "invite_auth": case_invite_auth,
     "busy": case_busy,
     "call_bye": case_call_bye,
