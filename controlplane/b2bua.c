@@ -573,11 +573,6 @@ on_invite(const struct sip_msg *msg, void *arg)
 					err);
 		goto fail;
 	}
-	if (!has_body(msg)) {
-		/* an offer in the ACK (RFC 3261 §13.2.1) is not handled */
-		reply(b2b, msg, 488, "Not Acceptable Here (no SDP offer)");
-		goto fail;
-	}
 	call->start_ms = vg_sip_wallclock_ms();
 	(void)pl_strcpy(&msg->callid, call->callid_a, sizeof(call->callid_a));
 	(void)pl_strcpy(&msg->via.branch, call->branch_a,
@@ -603,7 +598,9 @@ on_invite(const struct sip_msg *msg, void *arg)
 		goto fail;
 	}
 	call->id = b2b->next_id + 1; /* taken when the call starts */
-	rc = vg_call_offer_b(call, msg->mb);
+	/* no SDP: a late offer, the answer comes in A's ACK (§13.2.1) */
+	rc = has_body(msg) ? vg_call_offer_b(call, msg->mb)
+			   : vg_call_offer_b_late(call);
 	if (rc != 0) {
 		vg_sip_log(VG_LOG_INFO, "INVITE from %J: offer unusable: %s",
 				&msg->src, strerror(-rc));

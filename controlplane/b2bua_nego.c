@@ -6,7 +6,10 @@
  * codec of both legs (the same: relay; different: transcode) and our
  * answer to A. SRTP is terminated on each side with keys of its own
  * (RFC 4568 SDES): we answer an SRTP offer with a fresh key of ours under
- * the tag we took, and key our SRTP offers freshly per line.
+ * the tag we took, and key our SRTP offers freshly per line. A late
+ * offer (A's INVITE without SDP) is taken as an offer of every codec we
+ * know; B's answer then makes our 200 to A an offer, and A's answer in
+ * the ACK sets A's leg as an answer to a re-INVITE of ours would.
  *
  * Failures: an offer we cannot take (no codec, no crypto suite we key, a
  * profile we do not speak) is answered 488. An answer of B in the wrong
@@ -238,6 +241,74 @@ out:
 	return rc;
 }
 
+/*
+ * What a late offer stands for: every codec the appliance knows, on the
+ * payload types our own offers use; vg_sdp_offer_formats() keeps those
+ * [media] allows (telephone-event at 8000 Hz only: a late offer gets no
+ * DTMF toward an Opus side). Port 9 (discard) and 0.0.0.0: A's address
+ * is unknown until its answer, so no media goes to A before it.
+ */
+static const char late_offer_sdp[] =
+	"v=0\r\n"
+	"o=- 0 0 IN IP4 0.0.0.0\r\n"
+	"s=-\r\n"
+	"c=IN IP4 0.0.0.0\r\n"
+	"t=0 0\r\n"
+	"m=audio 9 RTP/AVP 0 8 9 18 96 101\r\n"
+	"a=rtpmap:0 PCMU/8000\r\n"
+	"a=rtpmap:8 PCMA/8000\r\n"
+	"a=rtpmap:9 G722/8000\r\n"
+	"a=rtpmap:18 G729/8000\r\n"
+	"a=rtpmap:96 opus/48000/2\r\n"
+	"a=rtpmap:101 telephone-event/8000\r\n"
+	"a=fmtp:101 0-15\r\n";
+
+int
+vg_call_offer_b_late(struct vg_call *call)
+{
+	struct mbuf *mb = mbuf_alloc(sizeof(late_offer_sdp));
+	int rc;
+
+	if (mb == NULL)
+		return -ENOMEM;
+	rc = mbuf_write_str(mb, late_offer_sdp) != 0 ? -ENOMEM : 0;
+	mb->pos = 0;
+	if (rc == 0)
+		rc = vg_call_offer_b(call, mb);
+	mem_deref(mb);
+	if (rc == 0)
+		call->late_offer = true;
+	return rc;
+}
+
+/* Our offer to A in the 200 of a late offer: B's codec first (a relay
+ * when A takes it), then what we transcode to. */
+static int
+offer_a_late(struct vg_call *call, const struct vg_sdp_audio *offer,
+		const struct vg_sdp_audio *ans, struct vg_call_side *na,
+		int codec_b, struct mbuf **out)
+{
+	struct vg_sdp_fmt fmt[VG_SDP_FMT_MAX];
+	struct vg_sdp_desc d;
+	int n;
+
+	n = vg_sdp_offer_formats(offer, media_cfg(call), codec_b, fmt,
+			VG_SDP_FMT_MAX);
+	if (n < 0)
+		return n;
+	memset(&d, 0, sizeof(d));
+	d.addr = &call->media_a;
+	d.port = ans->remote_port != 0 ? call->port_a : 0;
+	d.profile = na->profile;
+	d.dir = ans->dir;
+	d.ptime = ans->ptime;
+	d.fmt = fmt;
+	d.n_fmt = (unsigned)n;
+	na->sdp_dir = d.dir;
+	na->sdp_ptime = d.ptime;
+	return encode(out, &d, NULL, 0);
+}
+
 /* What the data plane holds of a side changed (a new session update). */
 static bool
 side_changed(const struct vg_call_side *x, const struct vg_call_side *y)
@@ -343,7 +414,10 @@ vg_call_answer_b(struct vg_call *call, const struct mbuf *body, bool final)
 	if (rc != 0)
 		goto out;
 	pair_events(&na.leg, &nb.leg);
-	rc = answer_a(call, offer, ans, &na, &nb.leg, &sdp);
+	if (call->late_offer)
+		rc = offer_a_late(call, offer, ans, &na, nb.leg.codec, &sdp);
+	else
+		rc = answer_a(call, offer, ans, &na, &nb.leg, &sdp);
 	if (rc != 0)
 		goto out;
 	vg_sdp_audio_info(ans, media, &info);

@@ -128,6 +128,9 @@ struct vg_call {
 	struct vg_sdp_info remote_a;	      /**< A's offer */
 	struct vg_sdp_info remote_b;	      /**< B's answer */
 	struct vg_call_side side[2];	      /**< media of A, B */
+	bool late_offer;		      /**< A's INVITE had no SDP: our
+						   200 offers, A answers in
+						   the ACK (RFC 3261 s13.2.1) */
 	bool b_mirrors_a;		      /**< B gets SRTP when A
 						   offered it (a user), else
 						   side[1].srtp as the trunk
@@ -145,6 +148,15 @@ struct vg_call {
  *         key), -EPROTO (a profile we do not speak): answer 488; -ENOMEM
  */
 int vg_call_offer_b(struct vg_call *call, const struct mbuf *offer);
+
+/**
+ * A's INVITE came without SDP (a late offer, RFC 3261 s13.2.1): B is
+ * offered every codec the appliance allows, as if A had offered all of
+ * them (plain RTP, A's address unknown); B's answer then makes our 200
+ * to A an offer, B's codec first, and A answers in its ACK
+ * (vg_call_reanswer()). @return as vg_call_offer_b()
+ */
+int vg_call_offer_b_late(struct vg_call *call);
 
 /**
  * B's answer (in a 18x, or final: the 200): the codec of each leg (relay or

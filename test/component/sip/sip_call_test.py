@@ -338,6 +338,20 @@ def case_call_bye(ctx, tap):
            repr(rows))
 
 
+def case_late_offer(ctx, tap):
+    """INVITE without SDP: B is offered the allowed codecs, our 200 to A
+    offers B's codec first, A answers in the ACK; the call goes on."""
+    _, cdr, a, b = call_through(ctx, tap, "call_uac_late.xml",
+                                "call_uas_bye.xml", "late")
+    rows = read_cdrs(cdr)
+    tap.ok(len(rows) == 1 and rows[0]["cause"] == "normal_b" and
+           rows[0]["codecs_b"] == "PCMA,telephone-event" and
+           rows[0]["codecs_a"] == "PCMA,telephone-event" and
+           rows[0]["transcoded"] is False,
+           "CDR: answered, A took B's codec from our offer (relayed)",
+           repr(rows))
+
+
 def case_early_bye(ctx, tap):
     """183 with SDP reaches A with our media; the caller hangs up."""
     _, cdr, _, b = call_through(ctx, tap, "call_uac_early_bye.xml",
@@ -469,9 +483,10 @@ def case_invite_auth(ctx, tap):
         trusted.sock.bind(("127.0.0.2", 0))
         trusted.sock.settimeout(0.2)
         trusted.lport = trusted.sock.getsockname()[1]
-        res = trusted.request("INVITE", user="1001", ruri=ruri)
-        tap.ok(res is not None and res[0] == 488,
-               "trusted trunk: no challenge (488: no SDP offer)", res)
+        res = trusted.request("INVITE", user="1001",
+                              ruri="sip:999@127.0.0.1:%d" % plane.port)
+        tap.ok(res is not None and res[0] == 404,
+               "trusted trunk: no challenge (404: no route to 999)", res)
     finally:
         trusted.close()
 
@@ -1019,6 +1034,7 @@ CASES = {
     "media_timeout": case_media_timeout,
     "dp_down": case_dp_down,
     "dp_stall": case_dp_stall,
+    "late_offer": case_late_offer,
     "session_timer_422": case_session_timer_422,
     "invite_auth": case_invite_auth,
     "busy": case_busy,
