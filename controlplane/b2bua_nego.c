@@ -281,34 +281,6 @@ vg_call_offer_b_late(struct vg_call *call)
 	return rc;
 }
 
-/* Our offer to A in the 200 of a late offer: B's codec first (a relay
- * when A takes it), then what we transcode to. */
-static int
-offer_a_late(struct vg_call *call, const struct vg_sdp_audio *offer,
-		const struct vg_sdp_audio *ans, struct vg_call_side *na,
-		int codec_b, struct mbuf **out)
-{
-	struct vg_sdp_fmt fmt[VG_SDP_FMT_MAX];
-	struct vg_sdp_desc d;
-	int n;
-
-	n = vg_sdp_offer_formats(offer, media_cfg(call), codec_b, fmt,
-			VG_SDP_FMT_MAX);
-	if (n < 0)
-		return n;
-	memset(&d, 0, sizeof(d));
-	d.addr = &call->media_a;
-	d.port = ans->remote_port != 0 ? call->port_a : 0;
-	d.profile = na->profile;
-	d.dir = ans->dir;
-	d.ptime = ans->ptime;
-	d.fmt = fmt;
-	d.n_fmt = (unsigned)n;
-	na->sdp_dir = d.dir;
-	na->sdp_ptime = d.ptime;
-	return encode(out, &d, NULL, 0);
-}
-
 /* What the data plane holds of a side changed (a new session update). */
 static bool
 side_changed(const struct vg_call_side *x, const struct vg_call_side *y)
@@ -338,19 +310,27 @@ pair_events(struct vg_sdp_leg *x, struct vg_sdp_leg *y)
 		x->cn_pt = y->cn_pt = 0;
 }
 
-/* Our answer to A from A's offer and B's answer into *out. */
+/*
+ * Our SDP to A from A's offer and B's answer into *out: the answer to
+ * A's offer or, for a late offer, our offer (B's codec first: a relay
+ * when A takes it; then what we transcode to).
+ */
 static int
-answer_a(struct vg_call *call, const struct vg_sdp_audio *offer,
+sdp_to_a(struct vg_call *call, const struct vg_sdp_audio *offer,
 		const struct vg_sdp_audio *ans, struct vg_call_side *na,
 		const struct vg_sdp_leg *leg_b, struct mbuf **out)
 {
 	struct vg_sdp_fmt fmt[VG_SDP_FMT_MAX];
-	bool relay = na->leg.codec == leg_b->codec;
+	bool relay = na->leg.codec == leg_b->codec || call->late_offer;
 	struct vg_sdp_desc d;
 	int n;
 
-	n = vg_sdp_answer_formats(offer, &na->leg, relay ? ans : NULL, fmt,
-			VG_SDP_FMT_MAX);
+	if (call->late_offer)
+		n = vg_sdp_offer_formats(offer, media_cfg(call),
+				leg_b->codec, fmt, VG_SDP_FMT_MAX);
+	else
+		n = vg_sdp_answer_formats(offer, &na->leg,
+				relay ? ans : NULL, fmt, VG_SDP_FMT_MAX);
 	if (n < 0)
 		return n;
 	memset(&d, 0, sizeof(d));
@@ -414,10 +394,7 @@ vg_call_answer_b(struct vg_call *call, const struct mbuf *body, bool final)
 	if (rc != 0)
 		goto out;
 	pair_events(&na.leg, &nb.leg);
-	if (call->late_offer)
-		rc = offer_a_late(call, offer, ans, &na, nb.leg.codec, &sdp);
-	else
-		rc = answer_a(call, offer, ans, &na, &nb.leg, &sdp);
+	rc = sdp_to_a(call, offer, ans, &na, &nb.leg, &sdp);
 	if (rc != 0)
 		goto out;
 	vg_sdp_audio_info(ans, media, &info);

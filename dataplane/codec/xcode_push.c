@@ -44,6 +44,33 @@ units_to_ticks(const struct vg_xcode_dir *d, uint64_t units)
 /* Output: the queue and packets                                     */
 /* ---------------------------------------------------------------- */
 
+/*
+ * The payload (len bytes) is in place after the header: write the header
+ * of the next output packet and move the output numbering on.
+ */
+static inline void
+seal_packet(struct vg_xcode_dir *d, struct vg_xcode_pkt *pkt, size_t len)
+{
+	vg_rtp_write_hdr(pkt->data, d->out.marker, d->p.out_pt, d->out.seq,
+			d->out.ts, d->p.out_ssrc);
+	pkt->len = (uint16_t)(VG_RTP_HDR_LEN + len);
+	d->out.marker = false;
+	d->out.seq++;
+	d->out.ts += d->frame_ticks;
+	d->st.out_pkts++;
+}
+
+/* Map mode: keep the last 10 ms heard, for concealment. */
+static inline void
+keep_map_hist(struct vg_xcode_dir *d, const uint8_t *pl, uint32_t len)
+{
+	if (len >= VG_XCODE_MAP_HIST) {
+		memcpy(d->map_hist, pl + len - VG_XCODE_MAP_HIST,
+				VG_XCODE_MAP_HIST);
+		d->have_map_hist = true;
+	}
+}
+
 /* Encode (or copy, in map mode) one frame at src into the next packet. */
 static void
 emit_frame(struct vg_xcode_dir *d, struct push_ctx *ctx, const uint8_t *src)
@@ -65,13 +92,7 @@ emit_frame(struct vg_xcode_dir *d, struct push_ctx *ctx, const uint8_t *src)
 		d->out.ts += d->frame_ticks;
 		return;
 	}
-	vg_rtp_write_hdr(pkt->data, d->out.marker, d->p.out_pt, d->out.seq,
-			d->out.ts, d->p.out_ssrc);
-	pkt->len = (uint16_t)(VG_RTP_HDR_LEN + len);
-	d->out.marker = false;
-	d->out.seq++;
-	d->out.ts += d->frame_ticks;
-	d->st.out_pkts++;
+	seal_packet(d, pkt, (size_t)len);
 	ctx->n++;
 }
 
@@ -274,24 +295,13 @@ queue_mapped(struct vg_xcode_dir *d, struct push_ctx *ctx, const uint8_t *pl,
 {
 	uint8_t *dst;
 
-	if (len >= VG_XCODE_MAP_HIST) {
-		memcpy(d->map_hist, pl + len - VG_XCODE_MAP_HIST,
-				VG_XCODE_MAP_HIST);
-		d->have_map_hist = true;
-	}
+	keep_map_hist(d, pl, len);
 	if (d->fifo_n == 0 && len == d->frame && ctx->n < ctx->max) {
 		/* equal ptimes: straight into the packet, no queue */
 		struct vg_xcode_pkt *pkt = &ctx->out[ctx->n];
 
-		dst = pkt->data + VG_RTP_HDR_LEN;
-		vg_g711_map(d->map, pl, dst, len);
-		vg_rtp_write_hdr(pkt->data, d->out.marker, d->p.out_pt,
-				d->out.seq, d->out.ts, d->p.out_ssrc);
-		pkt->len = (uint16_t)(VG_RTP_HDR_LEN + len);
-		d->out.marker = false;
-		d->out.seq++;
-		d->out.ts += d->frame_ticks;
-		d->st.out_pkts++;
+		vg_g711_map(d->map, pl, pkt->data + VG_RTP_HDR_LEN, len);
+		seal_packet(d, pkt, len);
 		ctx->n++;
 		return;
 	}
@@ -494,7 +504,6 @@ push_mapped_steady(struct vg_xcode_dir *d, const uint8_t *rtp, size_t len,
 {
 	const uint8_t *pl = rtp + VG_RTP_HDR_LEN;
 	uint32_t n = d->frame;
-	bool marker;
 
 	if (d->map == NULL || len != VG_RTP_HDR_LEN + n || max_out == 0 ||
 			d->fifo_n != 0 || !d->in.started ||
@@ -504,25 +513,16 @@ push_mapped_steady(struct vg_xcode_dir *d, const uint8_t *rtp, size_t len,
 			vg_rd32(rtp + 4) != d->in.next_ts ||
 			vg_rd32(rtp + 8) != d->in.ssrc)
 		return 0;
-	marker = d->out.marker || (rtp[1] & 0x80) != 0;
-	if (n >= VG_XCODE_MAP_HIST) {
-		memcpy(d->map_hist, pl + n - VG_XCODE_MAP_HIST,
-				VG_XCODE_MAP_HIST);
-		d->have_map_hist = true;
-	}
+	if (rtp[1] & 0x80)
+		d->out.marker = true;
+	keep_map_hist(d, pl, n);
 	vg_g711_map(d->map, pl, out->data + VG_RTP_HDR_LEN, n);
-	vg_rtp_write_hdr(out->data, marker, d->p.out_pt, d->out.seq,
-			d->out.ts, d->p.out_ssrc);
-	out->len = (uint16_t)(VG_RTP_HDR_LEN + n);
+	seal_packet(d, out, n);
 	d->in.probing = false;
 	d->in.next_seq++;
 	d->in.next_ts += n;
 	d->in.last_ticks = n;
-	d->out.marker = false;
-	d->out.seq++;
-	d->out.ts += d->frame_ticks;
 	d->st.in_pkts++;
-	d->st.out_pkts++;
 	return 1;
 }
 

@@ -34,10 +34,10 @@
 #include <string.h>
 #include <unistd.h>
 
-#include <srtp2/srtp.h>
+#include "sdp_crypto.h"
+#include "vg_srtp.h"
 
-#define KEY_LEN 30         /* AES-128 key (16) || salt (14), RFC 3711 */
-#define KEY_B64_LEN 40     /* 30 bytes in base64 (RFC 4648), no padding */
+#define KEY_LEN VG_SRTP_KEY_LEN /* key (16) || salt (14), RFC 3711 */
 #define PTIME_MS 20
 #define FRAME_BYTES 160    /* 20 ms of G.711 at 8000 Hz */
 #define RTP_HDR_LEN 12
@@ -49,7 +49,7 @@
 
 /* The frame of one packet: headers, RTP, payload and room for the tag */
 #define PKT_ROOM (ETH_HDR_LEN + IP_HDR_LEN + UDP_HDR_LEN + RTP_HDR_LEN + \
-		FRAME_BYTES + SRTP_MAX_TRAILER_LEN)
+		FRAME_BYTES + VG_SRTP_MAX_TRAILER)
 
 struct opts {
 	const char *payload;
@@ -67,47 +67,30 @@ static const char usage[] =
 	"  KEY: 30 bytes (key || salt) in base64; SUITE: "
 	"AES_CM_128_HMAC_SHA1_80 (default) or AES_CM_128_HMAC_SHA1_32\n";
 
-/* ---- base64 (RFC 4648 section 4), exactly KEY_LEN bytes ---- */
-
+/*
+ * The key and suite as an a=crypto value that call_uac_srtp.xml offers,
+ * read by the appliance's own parser (controlplane/sdp_crypto.c): what
+ * this tool accepts is what voxgate-cp will.
+ */
 static int
-b64_value(char ch)
+key_parse(const char *suite, const char *key_b64, uint8_t key[KEY_LEN],
+		enum vg_srtp_suite *srtp_suite)
 {
-	if (ch >= 'A' && ch <= 'Z')
-		return ch - 'A';
-	if (ch >= 'a' && ch <= 'z')
-		return ch - 'a' + 26;
-	if (ch >= '0' && ch <= '9')
-		return ch - '0' + 52;
-	if (ch == '+')
-		return 62;
-	if (ch == '/')
-		return 63;
-	return -1;
-}
+	struct vg_sdp_crypto c;
+	char value[160];
+	int n, rc;
 
-/* 40 characters, 10 whole quanta, into 30 bytes */
-static int
-key_decode(const char *in, uint8_t key[KEY_LEN])
-{
-	size_t i, o = 0;
-	uint32_t q = 0;
-	int v;
-
-	if (strlen(in) != KEY_B64_LEN)
+	n = snprintf(value, sizeof(value), "1 %s inline:%s", suite, key_b64);
+	if (n < 0 || (size_t)n >= sizeof(value))
 		return -EINVAL;
-	for (i = 0; i < KEY_B64_LEN; i++) {
-		v = b64_value(in[i]);
-		if (v < 0)
-			return -EINVAL;
-		q = q << 6 | (uint32_t)v;
-		if (i % 4 == 3) {
-			key[o++] = (uint8_t)(q >> 16);
-			key[o++] = (uint8_t)(q >> 8);
-			key[o++] = (uint8_t)q;
-			q = 0;
-		}
-	}
-	return 0;
+	rc = vg_sdp_crypto_parse(value, &c);
+	explicit_bzero(value, sizeof(value));
+	if (rc != 0)
+		return rc;
+	memcpy(key, c.key, KEY_LEN);
+	vg_sdp_crypto_wipe(&c);
+	*srtp_suite = vg_srtp_suite_parse(suite, (unsigned int)strlen(suite));
+	return *srtp_suite == VG_SRTP_NONE ? -ENOTSUP : 0;
 }
 
 /* ---- numbers ---- */
@@ -234,35 +217,6 @@ write_all(FILE *f, const void *p, size_t n)
 	return fwrite(p, 1, n, f) == n ? 0 : -EIO;
 }
 
-/* ---- SRTP ---- */
-
-static int
-session_create(const char *suite, uint32_t ssrc, uint8_t key[KEY_LEN],
-		srtp_t *session)
-{
-	srtp_policy_t policy;
-	srtp_err_status_t st;
-
-	memset(&policy, 0, sizeof(policy));
-	if (strcmp(suite, "AES_CM_128_HMAC_SHA1_80") == 0)
-		srtp_crypto_policy_set_rtp_default(&policy.rtp);
-	else if (strcmp(suite, "AES_CM_128_HMAC_SHA1_32") == 0)
-		srtp_crypto_policy_set_aes_cm_128_hmac_sha1_32(&policy.rtp);
-	else
-		return -ENOTSUP;
-	/* SRTCP keeps the 80-bit tag in both suites (RFC 4568 section
-	 * 6.2.1); we send no RTCP, but the policy wants one */
-	srtp_crypto_policy_set_rtcp_default(&policy.rtcp);
-	policy.ssrc.type = ssrc_specific;
-	policy.ssrc.value = ssrc;
-	policy.key = key;
-	policy.window_size = 128;
-	policy.allow_repeat_tx = 0;
-	policy.next = NULL;
-	st = srtp_create(session, &policy);
-	return st == srtp_err_status_ok ? 0 : -EIO;
-}
-
 /* The payload file, whole. */
 static int
 read_payload(const char *path, uint8_t **buf, size_t *len)
@@ -306,7 +260,7 @@ out:
 
 /* Protect and write every packet of the stream. */
 static int
-write_stream(FILE *out, srtp_t session, const struct opts *o,
+write_stream(FILE *out, struct vg_srtp_ctx *ctx, const struct opts *o,
 		const uint8_t *payload, size_t payload_len)
 {
 	struct pcap_file_hdr fh = {
@@ -322,7 +276,8 @@ write_stream(FILE *out, srtp_t session, const struct opts *o,
 	uint64_t us;
 	size_t pos = 0, k, udp_len;
 	struct pcap_rec_hdr rh;
-	int len, rc;
+	unsigned int len;
+	int rc;
 
 	rc = write_all(out, &fh, sizeof(fh));
 	for (i = 0; i < n && rc == 0; i++) {
@@ -336,7 +291,8 @@ write_stream(FILE *out, srtp_t session, const struct opts *o,
 			pos = (pos + 1) % payload_len;
 		}
 		len = RTP_HDR_LEN + FRAME_BYTES;
-		if (srtp_protect(session, rtp, &len) != srtp_err_status_ok)
+		if (vg_srtp_protect_rtp(ctx, rtp, &len, (unsigned int)(
+				PKT_ROOM - (size_t)(rtp - frame))) != 0)
 			return -EPROTO;
 		udp_len = UDP_HDR_LEN + (size_t)len;
 		frame_headers(frame, udp_len, (uint16_t)(i + 1));
@@ -407,7 +363,8 @@ main(int argc, char **argv)
 	struct opts o;
 	uint8_t key[KEY_LEN], *payload = NULL;
 	size_t payload_len = 0;
-	srtp_t session = NULL;
+	enum vg_srtp_suite suite = VG_SRTP_NONE;
+	struct vg_srtp_ctx *ctx = NULL;
 	FILE *out = NULL;
 	int rc, status = 1;
 
@@ -415,9 +372,11 @@ main(int argc, char **argv)
 		fputs(usage, stderr);
 		return 1;
 	}
-	if (key_decode(o.key_b64, key) != 0) {
-		fprintf(stderr, "gen-srtp-pcap: -k: not 30 bytes in base64"
-				" (40 characters)\n");
+	rc = key_parse(o.suite, o.key_b64, key, &suite);
+	if (rc != 0) {
+		fprintf(stderr, "gen-srtp-pcap: %s\n", rc == -ENOTSUP ?
+				"-c: suite not supported" :
+				"-k: not 30 bytes in base64 (40 characters)");
 		return 1;
 	}
 	rc = read_payload(o.payload, &payload, &payload_len);
@@ -426,39 +385,31 @@ main(int argc, char **argv)
 				strerror(-rc));
 		goto out;
 	}
-	if (srtp_init() != srtp_err_status_ok) {
-		fprintf(stderr, "gen-srtp-pcap: srtp_init failed\n");
-		goto out;
-	}
-	rc = session_create(o.suite, o.ssrc, key, &session);
+	rc = vg_srtp_ctx_create(suite, key, false, &ctx);
 	if (rc != 0) {
-		fprintf(stderr, "gen-srtp-pcap: %s: %s\n", o.suite,
-				rc == -ENOTSUP ? "suite not supported"
-					       : "srtp_create failed");
-		goto shutdown;
+		fprintf(stderr, "gen-srtp-pcap: SRTP context: %s\n",
+				strerror(-rc));
+		goto out;
 	}
 	out = fopen(o.out, "wb");
 	if (out == NULL) {
 		fprintf(stderr, "gen-srtp-pcap: %s: %s\n", o.out,
 				strerror(errno));
-		goto shutdown;
+		goto out;
 	}
-	rc = write_stream(out, session, &o, payload, payload_len);
+	rc = write_stream(out, ctx, &o, payload, payload_len);
 	if (fclose(out) != 0 && rc == 0)
 		rc = -EIO;
 	if (rc != 0) {
 		fprintf(stderr, "gen-srtp-pcap: %s: %s\n", o.out,
-				rc == -EPROTO ? "srtp_protect failed"
+				rc == -EPROTO ? "SRTP protect failed"
 					      : strerror(-rc));
 		unlink(o.out);
-		goto shutdown;
+		goto out;
 	}
 	status = 0;
-shutdown:
-	if (session != NULL)
-		srtp_dealloc(session);
-	srtp_shutdown();
 out:
+	vg_srtp_ctx_free(ctx);
 	explicit_bzero(key, sizeof(key));
 	free(payload);
 	return status;
