@@ -42,6 +42,61 @@ run(const std::string &cmd)
 	return system((cmd + " >/dev/null 2>&1").c_str());
 }
 
+int
+run_bounded(const std::string &cmd, int timeout_ms, std::string *out)
+{
+	int fds[2];
+	if (pipe2(fds, O_CLOEXEC) != 0)
+		return -1;
+	pid_t child = fork();
+	if (child < 0) {
+		close(fds[0]);
+		close(fds[1]);
+		return -1;
+	}
+	if (child == 0) {
+		/* not on our EAL core: see run_bounded() in the header */
+		cpu_set_t all;
+		CPU_ZERO(&all);
+		for (long c = 0; c < sysconf(_SC_NPROCESSORS_ONLN) &&
+				c < CPU_SETSIZE; c++)
+			CPU_SET((int)c, &all);
+		sched_setaffinity(0, sizeof(all), &all);
+		setpgid(0, 0);
+		dup2(fds[1], 1);
+		dup2(fds[1], 2);
+		execl("/bin/sh", "sh", "-c", cmd.c_str(), (char *)nullptr);
+		_exit(127);
+	}
+	close(fds[1]);
+	fcntl(fds[0], F_SETFL, O_NONBLOCK);
+	auto until = std::chrono::steady_clock::now() +
+		std::chrono::milliseconds(timeout_ms);
+	int status = -1;
+	bool reaped = false, eof = false;
+	while (!(reaped && eof)) {
+		char buf[1024];
+		ssize_t n;
+		while ((n = read(fds[0], buf, sizeof(buf))) > 0)
+			out->append(buf, (size_t)n);
+		if (n == 0)
+			eof = true;
+		if (!reaped && waitpid(child, &status, WNOHANG) == child)
+			reaped = true;
+		if (std::chrono::steady_clock::now() > until) {
+			kill(-child, SIGKILL);
+			if (!reaped)
+				waitpid(child, &status, 0);
+			status = -1;
+			break;
+		}
+		if (!(reaped && eof))
+			usleep(10000);
+	}
+	close(fds[0]);
+	return status;
+}
+
 static uint16_t
 csum_fold(uint32_t sum)
 {

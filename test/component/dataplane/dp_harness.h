@@ -69,6 +69,15 @@ private:
 	bool eal_up = false;  /**< this process's (secondary) EAL is up */
 };
 
+/** Run a shell command with its stdout and stderr collected, killed (its
+ * whole process group) after timeout_ms. The command runs on every CPU,
+ * not only on this process's EAL core: on the CI's virtual machines, a
+ * parent pinned to the core where a DPDK secondary (vg-abi-probe) had
+ * just exited was seen spinning in the kernel for 60 to 160 s (a
+ * "workqueue lockup" on that CPU), which made dp-relay time out.
+ * Returns the wait status, or -1 when it had to be killed. */
+int run_bounded(const std::string &cmd, int timeout_ms, std::string *out);
+
 /* Frame builders: checksums computed here, independently of voxgate. */
 Frame udp_frame(const uint8_t dst_mac[6], const uint8_t src_mac[6],
 		uint32_t sip, uint16_t sport, uint32_t dip, uint16_t dport,

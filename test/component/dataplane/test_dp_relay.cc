@@ -13,8 +13,10 @@
 #include <netinet/in.h>
 #include <sys/socket.h>
 #include <sys/time.h>
+#include <sys/wait.h>
 
 #include <cerrno>
+#include <chrono>
 #include <cstdlib>
 #include <cstring>
 #include <string>
@@ -500,16 +502,10 @@ TEST_F(DpRelay, MediaTimeoutRaisesAnEvent)
 
 TEST_F(DpRelay, TelemetryAnswersUnderVoxgate)
 {
-	std::string cmd = "printf '/voxgate/sessions\\n/voxgate/lcores\\n' | "
-		"timeout 10 dpdk-telemetry.py -f " + dp.prefix + " 2>&1";
-	FILE *p = popen(cmd.c_str(), "r");
-	ASSERT_NE(nullptr, p);
 	std::string outp;
-	char buf[1024];
-	size_t n;
-	while ((n = fread(buf, 1, sizeof(buf), p)) > 0)
-		outp.append(buf, n);
-	pclose(p);
+	int st = run_bounded("printf '/voxgate/sessions\\n/voxgate/lcores\\n' "
+		"| dpdk-telemetry.py -f " + dp.prefix, 10000, &outp);
+	EXPECT_EQ(0, st) << outp;
 	EXPECT_NE(std::string::npos, outp.find("\"/voxgate/sessions\""))
 		<< outp;
 	EXPECT_NE(std::string::npos, outp.find("\"max\": 256")) << outp;
@@ -521,16 +517,14 @@ TEST_F(DpRelay, ClientOfAnotherAbiVersionIsRefused)
 {
 	const char *probe = getenv("VG_ABI_PROBE");
 	ASSERT_NE(nullptr, probe);
-	std::string cmd = "timeout 60 " + std::string(probe) + " " +
-		dp.prefix + " 2>&1";
-	FILE *p = popen(cmd.c_str(), "r");
-	ASSERT_NE(nullptr, p);
-	char buf[512] = "";
-	size_t n = fread(buf, 1, sizeof(buf) - 1, p);
-	buf[n] = '\0';
-	int st = pclose(p);
-	EXPECT_NE(0, WEXITSTATUS(st)) << buf;
-	EXPECT_NE(nullptr, strstr(buf, "this program expects 99")) << buf;
+	std::string outp;
+	int st = run_bounded(std::string(probe) + " " + dp.prefix, 60000,
+		&outp);
+	ASSERT_NE(-1, st) << "the probe did not end within 60 s: " << outp;
+	EXPECT_TRUE(WIFEXITED(st)) << outp;
+	EXPECT_EQ(1, WEXITSTATUS(st)) << outp;
+	EXPECT_NE(std::string::npos, outp.find("this program expects 99"))
+		<< outp;
 }
 
 } // namespace
