@@ -10,7 +10,7 @@
  *
  * A leg is four cache lines, laid out for the relay (vg_stage_relay()):
  * a packet received on leg A reads A's lines 0 and 1 and writes A's line
- * 1 and A's counter lines 0 and 1. It reads nothing of the peer B: A's
+ * 1 and A's counters' line 0. It reads nothing of the peer B: A's
  * line 0 holds what it needs of B (B's address and ports, and B's
  * latched source) too. The relay follows no pointer, so the lookup stage
  * asks for all four lines as soon as it has the slot (ctrs[i] are the
@@ -354,7 +354,8 @@ vg_leg_ctr(const struct vg_sess_table *t, const struct vg_leg *leg)
 
 /**
  * Ask for every line the relay touches for a packet on leg: its lines 0
- * and 1 and its counter lines 0 and 1 (written).
+ * and 1 and its counters' line 0 (written; line 1 only changes on RTCP,
+ * a new SSRC or a sequence gap).
  */
 static inline void
 vg_leg_prefetch(const struct vg_sess_table *t, const struct vg_leg *leg)
@@ -364,7 +365,6 @@ vg_leg_prefetch(const struct vg_sess_table *t, const struct vg_leg *leg)
 	rte_prefetch0(leg);
 	rte_prefetch0_write(&leg->seq);
 	rte_prefetch0_write(ctr);
-	rte_prefetch0_write(&ctr->ext_max_seq);
 }
 
 /**

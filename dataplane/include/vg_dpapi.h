@@ -49,7 +49,7 @@ extern "C" {
  * by the test that builds a client of another version to see it refused.)
  */
 #ifndef VG_DPAPI_ABI_VERSION
-#define VG_DPAPI_ABI_VERSION 4u
+#define VG_DPAPI_ABI_VERSION 5u
 #endif
 /** "VGDP" in the first four bytes of the memzone. */
 #define VG_DPAPI_MAGIC 0x50444756u
@@ -350,43 +350,47 @@ const char *vg_drop_reason_name(unsigned int reason);
  * session is published.
  */
 struct vg_dpapi_leg_counters {
-	/* line 0: traffic */
+	/* line 0: what every relayed RTP packet writes (ABI 5: one line) */
 	uint64_t rx_pkts;          /**< RTP+RTCP that reached the leg's
 					ports, rejected ones included */
 	uint64_t rx_bytes;         /**< UDP payload bytes of those */
 	uint64_t fwd_pkts;         /**< relayed to the peer leg */
 	uint64_t fwd_bytes;
-	uint64_t rtcp_pkts;        /**< RTCP among rx_pkts */
 	uint64_t last_rx_tsc;      /**< TSC of the last accepted packet
 					(0 = none yet); wall time =
 					start_realtime_ns + (tsc - start_tsc)
 					* 1e9 / tsc_hz */
-	uint32_t session_gen;      /**< bumped at every create of the slot;
-					owner: dp main lcore */
 	uint32_t ssrc;             /**< last SSRC received */
-	uint32_t ssrc_changes;
-	uint32_t rsvd0;
-	/* line 1: RFC 3550 A.1, A.3, A.8 receiver statistics */
+	/* RFC 3550 A.1, A.3, A.8 receiver statistics */
 	uint32_t ext_max_seq;      /**< cycles + highest seq received */
-	uint32_t base_seq;
 	uint32_t received;         /**< RTP packets counted by A.1 since the
 					last SSRC change or resync */
 	int32_t lost;              /**< expected - received (A.3), can be <0
 					with duplicates */
-	uint32_t seq_gaps;         /**< times a seq jumped forward by > 1 */
-	uint32_t seq_resets;       /**< large jumps that restarted tracking */
 	uint32_t jitter;           /**< interarrival jitter, RTP clock units
 					(the A.8 value J, not J*16) */
-	uint32_t rsvd1;
-	/* media processing of what this leg receives (ABI 3-4) */
+	uint32_t session_gen;      /**< bumped at every create of the slot;
+					owner: dp main lcore */
+	/* line 1: written now and then (RTCP, a new SSRC, a gap) */
+	uint64_t rtcp_pkts;        /**< RTCP among rx_pkts */
+	uint32_t base_seq;
+	uint32_t seq_gaps;         /**< times a seq jumped forward by > 1 */
+	uint32_t seq_resets;       /**< large jumps that restarted tracking */
+	uint32_t ssrc_changes;
+	/* media processing of what this leg receives (ABI 3-5) */
 	uint64_t xcode_pkts;       /**< transcoded packets sent to the peer */
 	uint64_t dtmf_pkts;        /**< RFC 4733 events translated */
 	uint64_t srtp_rx_pkts;     /**< SRTP/SRTCP authenticated and
 					decrypted */
 	uint64_t srtp_tx_pkts;     /**< protected toward the peer */
+	uint64_t rsvd0;
 	/* lines 2-5: drops of packets that reached this leg */
 	uint64_t drops[VG_DROP_SLOTS];
 } __rte_cache_aligned;
+static_assert(offsetof(struct vg_dpapi_leg_counters, session_gen) +
+	sizeof(uint32_t) <= 64, "vg_dpapi_leg_counters line 0 overflows");
+static_assert(offsetof(struct vg_dpapi_leg_counters, rsvd0) +
+	sizeof(uint64_t) <= 128, "vg_dpapi_leg_counters line 1 overflows");
 static_assert(sizeof(struct vg_dpapi_leg_counters) == 384,
 	"vg_dpapi_leg_counters ABI");
 
