@@ -31,8 +31,10 @@ restore_host() {
 		done < <(tac "$state")
 		rm -f "$state"
 	fi
-	# Hugepage files left by a test that died.
+	# Hugepage files left by a test that died, and the EAL runtime
+	# directories of the tests' file prefixes (DPDK leaves them behind).
 	rm -f /dev/hugepages/vg-* 2>/dev/null
+	rm -rf /var/run/dpdk/vg-* /var/run/dpdk/vgsip* 2>/dev/null
 }
 trap restore_host EXIT
 trap 'exit 130' INT TERM
