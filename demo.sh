@@ -148,20 +148,8 @@ cleanup() {
 	rm -rf "/var/run/dpdk/$dpdk_prefix" 2>/dev/null
 	# give back what host-setup took for us (as test/run-tests.sh does),
 	# but only what it changed and nobody changed since
-	if [ -f "$state" ]; then
-		while IFS='=' read -r k v; do
-			case "$k" in
-			nr_hugepages)
-				[ -n "$huge_after" ] && [ "$huge_after" != "$v" ] &&
-				[ "$(cat /proc/sys/vm/nr_hugepages)" = "$huge_after" ] &&
-					echo "$v" > /proc/sys/vm/nr_hugepages 2>/dev/null ;;
-			mounted) umount "$v" 2>/dev/null ;;
-			esac
-		done < <(tac "$state")
-		rm -f "$state"
-	fi
+	VG_HOST_STATE=$state "$src/test/host-setup.sh" --restore
 }
-huge_after=
 trap cleanup EXIT
 trap 'echo "demo: interrupted" >&2; exit 130' INT TERM
 
@@ -171,7 +159,6 @@ if [ "${VG_DEMO_SKIP_SETUP:-}" != 1 ]; then
 	say "installing packages and reserving hugepages (test/host-setup.sh)"
 	VG_HOST_STATE=$state "$src/test/host-setup.sh" ||
 		die "host set-up failed"
-	huge_after=$(cat /proc/sys/vm/nr_hugepages)
 fi
 for t in sipp dumpcap ethtool ip python3; do
 	command -v "$t" >/dev/null || die "$t is missing (test/host-setup.sh installs it)"

@@ -4,11 +4,13 @@
 # every Debian package the project needs (idempotent, fast when done) and
 # reserves and mounts 2 MB hugepages.
 #
-# usage: test/host-setup.sh [--packages-only|--hugepages-only]
+# usage: test/host-setup.sh [--packages-only|--hugepages-only|--restore]
 #   VG_HUGEPAGES=N   hugepages of 2 MB to have reserved (default 512)
 #
-# Writes the previous hugepage settings to $VG_HOST_STATE (when set) so the
-# caller can restore them: see test/lib.sh vg_host_restore.
+# With $VG_HOST_STATE set to a file that does not exist yet, it writes there
+# what it changed (the hugepage count before and after, a mount it made);
+# --restore with the same VG_HOST_STATE gives that back and removes the
+# file: the hugepage count only if nobody changed it since.
 set -euo pipefail
 
 die() { echo "host-setup: $*" >&2; exit 1; }
@@ -58,6 +60,8 @@ reserve_hugepages() {
 		have=$(cat "$nr_file")
 		[ "$have" -ge "$want" ] ||
 			die "asked for $want hugepages of 2 MB, the kernel gave $have (memory too fragmented? try at boot: hugepages=$want)"
+		[ -n "${VG_HOST_STATE:-}" ] &&
+			echo "reserved=$have" >> "$VG_HOST_STATE"
 	fi
 	if ! grep -qs ' hugetlbfs ' /proc/mounts; then
 		mkdir -p /dev/hugepages
@@ -68,6 +72,25 @@ reserve_hugepages() {
 	return 0
 }
 
+# Give back what a set-up with this VG_HOST_STATE took.
+restore_host() {
+	local f=${VG_HOST_STATE:-} k v before= after= mounts=()
+	[ -n "$f" ] && [ -f "$f" ] || return 0
+	while IFS='=' read -r k v; do
+		case "$k" in
+		nr_hugepages) before=$v ;;
+		reserved) after=$v ;;
+		mounted) mounts+=("$v") ;;
+		esac
+	done < "$f"
+	if [ -n "$before" ] && [ -n "$after" ] &&
+			[ "$(cat /proc/sys/vm/nr_hugepages)" = "$after" ]; then
+		echo "$before" > /proc/sys/vm/nr_hugepages 2>/dev/null || true
+	fi
+	for v in "${mounts[@]}"; do umount "$v" 2>/dev/null || true; done
+	rm -f "$f"
+}
+
 [ "$(id -u)" -eq 0 ] || die "run as root (it installs packages and reserves hugepages)"
 grep -qs 'bookworm\|^12' /etc/debian_version /etc/os-release ||
 	echo "host-setup: warning: not Debian 12; package names may differ" >&2
@@ -75,6 +98,7 @@ grep -qs 'bookworm\|^12' /etc/debian_version /etc/os-release ||
 case "${1:-}" in
 --packages-only) install_packages ;;
 --hugepages-only) reserve_hugepages ;;
+--restore) restore_host ;;
 "") install_packages; reserve_hugepages ;;
 *) die "unknown argument $1" ;;
 esac

@@ -21,16 +21,7 @@ rm -f "$state"
 
 restore_host() {
 	# Give back what host-setup took, if it was not there before us.
-	if [ -f "$state" ]; then
-		# shellcheck disable=SC1090
-		while IFS='=' read -r k v; do
-			case "$k" in
-			nr_hugepages) echo "$v" > /proc/sys/vm/nr_hugepages 2>/dev/null ;;
-			mounted) umount "$v" 2>/dev/null ;;
-			esac
-		done < <(tac "$state")
-		rm -f "$state"
-	fi
+	VG_HOST_STATE=$state "$src/test/host-setup.sh" --restore
 	# Hugepage files left by a test that died, and the EAL runtime
 	# directories of the tests' file prefixes (DPDK leaves them behind).
 	rm -f /dev/hugepages/vg-* 2>/dev/null
