@@ -309,17 +309,11 @@ static void
 b_retry(void *arg)
 {
 	struct vg_call *call = arg;
-	int err;
 
 	if (call->ending)
 		return;
 	call->b = mem_deref(call->b);
-	err = call_connect(call);
-	if (err != 0) {
-		vg_sip_log(VG_LOG_WARNING, "call %llu: INVITE to %s: %m",
-				(unsigned long long)call->id, call->uri_b, err);
-		vg_call_end(call, VG_CAUSE_UNREACHABLE, 502, "Bad Gateway");
-	}
+	(void)call_connect(call);
 }
 
 static void
@@ -486,6 +480,7 @@ route_call(struct vg_b2bua *b2b, const struct sip_msg *msg,
 	return true;
 }
 
+/* INVITE B (again after its 422); on failure the call ends, 502 to A. */
 static int
 call_connect(struct vg_call *call)
 {
@@ -502,8 +497,12 @@ call_connect(struct vg_call *call)
 			NULL, NULL, false, b_offer, b_answer, b_progress,
 			b_estab, NULL, NULL, b_close, call,
 			"Allow: %s\r\n%s", VG_SIP_ALLOW, se_hdrs);
-	if (err != 0)
+	if (err != 0) {
+		vg_sip_log(VG_LOG_WARNING, "call %llu: INVITE to %s: %m",
+				(unsigned long long)call->id, call->uri_b, err);
+		vg_call_end(call, VG_CAUSE_UNREACHABLE, 502, "Bad Gateway");
 		return err;
+	}
 	(void)re_snprintf(call->callid_b, sizeof(call->callid_b), "%s",
 			sip_dialog_callid(sipsess_dialog(call->b)));
 	return 0;
@@ -623,13 +622,8 @@ on_invite(const struct sip_msg *msg, void *arg)
 	b2b->calls_total++;
 	b2b->cps_count++;
 	(void)sip_reply(vg_sip_of(b2b->srv, msg), msg, 100, "Trying");
-	err = call_connect(call);
-	if (err != 0) {
-		vg_sip_log(VG_LOG_WARNING, "call %llu: INVITE to %s: %m",
-				(unsigned long long)call->id, uri, err);
-		vg_call_end(call, VG_CAUSE_UNREACHABLE, 502, "Bad Gateway");
+	if (call_connect(call) != 0)
 		return;
-	}
 	vg_sip_log(VG_LOG_INFO, "call %llu %s -> %s via %s: %s (%s%s)",
 			(unsigned long long)call->id, call->from, call->to,
 			call->route, uri, call->remote_a.codecs,

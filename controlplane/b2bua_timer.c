@@ -56,6 +56,19 @@ parse_se(const struct sip_msg *msg, uint32_t *interval, enum refresher *who)
 }
 
 static uint32_t
+max_u32(uint32_t a, uint32_t b)
+{
+	return a > b ? a : b;
+}
+
+/* The Session-Expires we ask of B: ours, or B's Min-SE after its 422. */
+static uint32_t
+se_b_asked(const struct vg_call *call)
+{
+	return max_u32(call->b2b->cfg->sip.session_expires_s, call->se_b_min);
+}
+
+static uint32_t
 min_se_of(const struct sip_msg *msg)
 {
 	const struct sip_hdr *h = sip_msg_hdr(msg, SIP_HDR_MIN_SE);
@@ -83,8 +96,7 @@ vg_call_timer_invite(struct vg_call *call, const struct sip_msg *msg,
 		*min_se = sip->min_se_s; /* 422 (§8.1) */
 		return -ERANGE;
 	}
-	floor = sip->min_se_s > min_se_of(msg) ? sip->min_se_s
-					       : min_se_of(msg);
+	floor = max_u32(sip->min_se_s, min_se_of(msg));
 	call->se[0].interval = theirs < sip->session_expires_s
 			? theirs
 			: sip->session_expires_s;
@@ -117,12 +129,8 @@ vg_call_timer_b_headers(const struct vg_call *call, char *buf, size_t size)
 	return re_snprintf(buf, size,
 			       "Supported: timer\r\nSession-Expires: %u\r\n"
 			       "Min-SE: %u\r\n",
-			       sip->session_expires_s > call->se_b_min
-					       ? sip->session_expires_s
-					       : call->se_b_min,
-			       sip->min_se_s > call->se_b_min
-					       ? sip->min_se_s
-					       : call->se_b_min) < 0
+			       se_b_asked(call),
+			       max_u32(sip->min_se_s, call->se_b_min)) < 0
 			? -ENOSPC
 			: 0;
 }
@@ -132,12 +140,9 @@ vg_call_timer_b_422(struct vg_call *call, const struct sip_msg *msg)
 {
 	const struct vg_cfg_sip *sip = &call->b2b->cfg->sip;
 	uint32_t want = min_se_of(msg);
-	uint32_t sent = sip->session_expires_s > call->se_b_min
-				? sip->session_expires_s
-				: call->se_b_min;
 
 	if (sip->session_expires_s == 0 || call->b_retried ||
-			want <= sent || want > VG_SE_MAX_S)
+			want <= se_b_asked(call) || want > VG_SE_MAX_S)
 		return false;
 	call->se_b_min = want;
 	call->b_retried = true;
