@@ -2,9 +2,12 @@
 /**
  * @file The data-plane benchmark's control side: attaches to a running
  * voxgate-dp as a secondary process, creates the sessions that the
- * benchmark's pcap addresses (see gen_rtp_pcap.py), then samples the
- * worker's counters over a window and prints one line:
+ * benchmark's pcap addresses (see gen_rtp_pcap.py), prints "ready", then
+ * for every line read on stdin waits a second (caches warm again after
+ * a pause) and samples the worker's counters over a window, printing
  *   sessions=N rx_mpps=X fwd_mpps=Y cycles_per_pkt=C busy_pct=B cpu_pct=P
+ * until stdin ends. The benchmark alternates these windows with
+ * testpmd's, keeping voxgate-dp stopped (SIGSTOP) in between.
  * usage: bench-dp-client FILE_PREFIX SESSIONS PORT_MIN SECONDS [PER_ADDR
  *        [DP_PID]]
  * Sessions fill media addresses 0, 1, ... (the port's address, then its
@@ -94,6 +97,47 @@ ip_of(uint32_t host_order)
 	return htonl(host_order);
 }
 
+/* One window of secs seconds, a second after now: one line of figures.
+ * pid: voxgate-dp's, for the worker's time on a CPU (0: not known). */
+static void
+measure(const struct vg_dpapi_lcore_counters *w, unsigned long secs,
+		long pid, unsigned long sessions, uint64_t hz)
+{
+	uint64_t rx0, tx0, busy0, idle0, rx1, tx1, busy1, idle1;
+	double cpu0 = 0, wall0, wall, cpu_pct = -1;
+	char stat[352];
+	int have_stat;
+
+	sleep(1); /* latching done, caches warm */
+	/* now: the thread may not have had its name when we started */
+	have_stat = pid > 0 ? thread_stat_path(pid, "rte-worker-1", stat,
+		sizeof(stat)) : -1;
+	wall0 = now_ns();
+	rx0 = ld(&w->rx_pkts);
+	tx0 = ld(&w->tx_pkts);
+	busy0 = ld(&w->busy_tsc);
+	idle0 = ld(&w->idle_tsc);
+	if (have_stat == 0)
+		cpu0 = oncpu_ns(stat);
+	usleep((useconds_t)(secs * 1000000));
+	rx1 = ld(&w->rx_pkts);
+	tx1 = ld(&w->tx_pkts);
+	busy1 = ld(&w->busy_tsc);
+	idle1 = ld(&w->idle_tsc);
+	wall = now_ns() - wall0;
+	if (have_stat == 0)
+		cpu_pct = 100.0 * (oncpu_ns(stat) - cpu0) / wall;
+	printf("sessions=%lu rx_mpps=%.3f fwd_mpps=%.3f cycles_per_pkt=%.0f "
+		"busy_pct=%.0f cpu_pct=%.0f tsc_hz=%lu\n", sessions,
+		(double)(rx1 - rx0) / wall * 1e3,
+		(double)(tx1 - tx0) / wall * 1e3,
+		rx1 > rx0 ? (double)(busy1 - busy0) / (double)(rx1 - rx0) : 0.0,
+		busy1 + idle1 > busy0 + idle0 ? 100.0 * (double)(busy1 - busy0) /
+			(double)(busy1 + idle1 - busy0 - idle0) : 0.0,
+		cpu_pct, (unsigned long)hz);
+	fflush(stdout);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -101,10 +145,8 @@ main(int argc, char **argv)
 	const struct vg_dpapi_lcore_counters *w;
 	struct vg_dpapi_cmd cmd;
 	struct vg_dpapi_reply rep;
-	char pfx[160], err[256] = "", stat[352];
-	double cpu0 = 0, wall0 = 0, cpu_pct = -1;
-	int have_stat = -1;
-	uint64_t rx0, tx0, busy0, idle0, rx1, tx1, busy1, idle1, hz;
+	char pfx[160], err[256] = "", line[64];
+	uint64_t hz;
 	unsigned long sessions, port_min, secs, per_addr, s, j;
 	struct timespec t0, t1;
 	int i, rc;
@@ -168,34 +210,11 @@ main(int argc, char **argv)
 		(double)(t1.tv_nsec - t0.tv_nsec) / 1e9);
 	hz = vg_dpapi_header(c)->tsc_hz;
 	w = vg_dpapi_lcore_counters(c, 1); /* worker 0 */
-	sleep(1); /* latching done, caches warm */
-	rx0 = ld(&w->rx_pkts);
-	tx0 = ld(&w->tx_pkts);
-	busy0 = ld(&w->busy_tsc);
-	idle0 = ld(&w->idle_tsc);
-	/* now: the thread may not have had its name when we started */
-	if (argc == 7)
-		have_stat = thread_stat_path(strtol(argv[6], NULL, 10),
-			"rte-worker-1", stat, sizeof(stat));
-	if (have_stat == 0) {
-		cpu0 = oncpu_ns(stat);
-		wall0 = now_ns();
-	}
-	sleep((unsigned int)secs);
-	rx1 = ld(&w->rx_pkts);
-	tx1 = ld(&w->tx_pkts);
-	busy1 = ld(&w->busy_tsc);
-	idle1 = ld(&w->idle_tsc);
-	if (have_stat == 0)
-		cpu_pct = 100.0 * (oncpu_ns(stat) - cpu0) / (now_ns() - wall0);
-	printf("sessions=%lu rx_mpps=%.3f fwd_mpps=%.3f cycles_per_pkt=%.0f "
-		"busy_pct=%.0f cpu_pct=%.0f tsc_hz=%lu\n", sessions,
-		(double)(rx1 - rx0) / (double)secs / 1e6,
-		(double)(tx1 - tx0) / (double)secs / 1e6,
-		rx1 > rx0 ? (double)(busy1 - busy0) / (double)(rx1 - rx0) : 0.0,
-		busy1 + idle1 > busy0 + idle0 ? 100.0 * (double)(busy1 - busy0) /
-			(double)(busy1 + idle1 - busy0 - idle0) : 0.0,
-		cpu_pct, (unsigned long)hz);
+	printf("ready\n");
+	fflush(stdout);
+	while (fgets(line, sizeof(line), stdin) != NULL)
+		measure(w, secs, argc == 7 ? strtol(argv[6], NULL, 10) : 0,
+			sessions, hz);
 	vg_dpapi_detach(c);
 	rte_eal_cleanup();
 	return 0;
