@@ -103,7 +103,7 @@ send_handoff(struct vg_dp_worker *w, struct vg_burst *b)
 	}
 }
 
-/* Look up, relay and send a classified (and prefetched) burst. */
+/* Look up, relay and send a classified burst. */
 static void
 finish(struct vg_dp_worker *w, struct vg_burst *b)
 {
@@ -151,20 +151,18 @@ take_handoff(struct vg_dp_worker *w, struct vg_burst *b, uint16_t a)
 	vg_burst_start(b, w->pkts_ho, (uint16_t)n, rte_rdtsc());
 	b->rx_addr = a;
 	vg_stage_classify(b);
-	vg_stage_prefetch(b);
 	finish(w, b);
 	return true;
 }
 
 /*
- * Per burst: classify (which asks for the session slots), read the slots
- * and ask for the leg and counter lines (vg_stage_prefetch()), then
- * look up, relay and send. Measured with perf/bench-dataplane at 100k
- * sessions: 254 cycles/pkt; running the prefetch a whole burst ahead
- * (two bursts in flight) cost 345, the lines did not stay in L1. Tried
- * again with the benchmark's alternating rounds (each burst relayed
- * after the next one was received and classified): 423 and 434 against
- * 396 and 371 for this loop, two runs each.
+ * Per burst: classify (which asks for the session slots), look up (which
+ * reads them), relay (asking for the lines of the packet a few ahead
+ * while it works on one: vg_stage_relay()) and send. Relaying a whole
+ * burst after the next one was received and classified (two bursts in
+ * flight, every line asked for a burst ahead) was tried twice: 345
+ * against 254 cycles a packet at 100k sessions with the first benchmark,
+ * 423 and 434 against 396 and 371 with its alternating rounds.
  */
 int
 vg_dp_worker_main(void *arg)
@@ -197,7 +195,6 @@ vg_dp_worker_main(void *arg)
 				vg_burst_start(b, w->pkts, n, rte_rdtsc());
 				b->rx_addr = a;
 				vg_stage_classify(b);
-				vg_stage_prefetch(b);
 				finish(w, b);
 			}
 			if (take_handoff(w, &w->burst_ho, a))

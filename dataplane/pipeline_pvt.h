@@ -206,15 +206,6 @@ void vg_burst_start(struct vg_burst *b, struct rte_mbuf **pkts, uint16_t n,
 void vg_stage_classify(struct vg_burst *b);
 
 /**
- * Stage 1b: for VG_V_MEDIA packets, read the slot classify asked for and
- * ask for the lines the relay will touch (vg_leg_prefetch()), keeping
- * nothing: the misses of a burst overlap before lookup and relay need
- * the lines. Any thread: the legs array is never freed, a prefetch of a
- * leg that is deleted meanwhile is harmless, lookup reads the slot again.
- */
-void vg_stage_prefetch(const struct vg_burst *b);
-
-/**
  * The worker that owns a leg's session: the only one that writes its
  * state (latching, RFC 3550 statistics, counters, SRTP and codec state).
  * Whatever queue the NIC's RSS puts a packet on (RTP and RTCP of a leg,
@@ -240,7 +231,9 @@ void vg_stage_lookup(struct vg_burst *b);
  * optional SSRC/seq/ts continuity, then L2/IPv4/UDP rewrite toward the
  * peer leg with checksums adjusted (RFC 1624; the IPv4 one left to the
  * port when it offers that) -> VG_V_FWD; or drop with a reason (counted
- * on the leg too). Thread: the rx owner of the legs.
+ * on the leg too). Asks for the lines of the media packet
+ * VG_RELAY_AHEAD (8) on before it relays one. Thread: the rx owner of
+ * the legs.
  */
 void vg_stage_relay(struct vg_burst *b);
 

@@ -97,39 +97,6 @@ vg_csum_adjust(uint16_t ck, uint32_t old, uint32_t new_sum)
 			(uint16_t)~fold16(old) + fold16(new_sum));
 }
 
-/*
- * The slot of every media packet (asked for by classify), then, at once,
- * every line the relay will touch for it (vg_leg_prefetch(): the leg's
- * lines 0-1, its counters' line 0). The addresses follow from the
- * slot alone, so with 100k sessions the burst waits for two rounds of
- * misses (slots, then legs and counters), not for a chain of pointers.
- * ~8 cycles/pkt with the sessions in cache, ~40 at 100k: issuing the
- * prefetches into two pages that are not in the TLB is the cost (they
- * cost the same when the lines have a whole burst's time to arrive).
- */
-void
-vg_stage_prefetch(const struct vg_burst *b)
-{
-	uint16_t i;
-
-	for (i = 0; i < b->n; i++) {
-		const struct rte_udp_hdr *udp;
-		uint32_t k, v;
-
-		if (b->verdict[i] != VG_V_MEDIA)
-			continue;
-		udp = rte_pktmbuf_mtod_offset(b->pkts[i],
-				const struct rte_udp_hdr *, b->l4_off[i]);
-		k = vg_sess_slot(b->tbl, b->maddr[i],
-				rte_be_to_cpu_16(udp->dst_port));
-		if (k == UINT32_MAX)
-			continue;
-		v = __atomic_load_n(&b->tbl->slots[k], __ATOMIC_RELAXED);
-		if (v != 0)
-			vg_leg_prefetch(b->tbl, &b->tbl->legs[(v >> 1) - 1]);
-	}
-}
-
 void
 vg_stage_lookup(struct vg_burst *b)
 {
@@ -730,21 +697,43 @@ relay_one(struct vg_burst *b, uint16_t i)
 }
 
 /*
- * The lines this stage touches were asked for by vg_stage_lookup(): the
- * loop only works. ~39 cycles/pkt with the sessions in cache, ~50 at
- * 100k sessions (median TSC cycles at burst 32, G.711 RTP, strict
- * latching, neighbour cache hit). The whole worker beside it: classify
- * ~23/~32, lookup ~8/~40, dispatch and free ~10, the net_pcap PMD about
- * as much as all of that (perf/README.md).
+ * The relay asks for the lines of the packet VG_RELAY_AHEAD media packets
+ * on (vg_leg_prefetch(): the leg's lines 0-1, its counters' line 0)
+ * before it works on one, so the misses overlap with the work instead of
+ * waiting all at once: at 100k sessions a stage that asked for the lines
+ * of the whole burst first stalled ~54 cycles a packet issuing them (the
+ * misses in flight are few), while the relay, whose lines had arrived by
+ * then, cost the same 43 as with the sessions in cache (perf, one
+ * worker, perf/bench-dataplane's pcap).
  */
+#ifndef VG_RELAY_AHEAD
+#define VG_RELAY_AHEAD 8
+#endif
+
+static inline uint16_t
+prefetch_next(const struct vg_burst *b, uint16_t k)
+{
+	while (k < b->n && (b->verdict[k] != VG_V_MEDIA || b->leg[k] == NULL))
+		k++;
+	if (k < b->n)
+		vg_leg_prefetch(b->tbl, b->leg[k]);
+	return (uint16_t)(k + 1);
+}
+
 void
 vg_stage_relay(struct vg_burst *b)
 {
-	uint16_t i;
+	uint16_t i, k = 0, n;
 
-	for (i = 0; i < b->n; i++)
-		if (b->verdict[i] == VG_V_MEDIA && b->leg[i] != NULL)
-			b->verdict[i] = relay_one(b, i);
+	for (n = 0; n < VG_RELAY_AHEAD && k < b->n; n++)
+		k = prefetch_next(b, k);
+	for (i = 0; i < b->n; i++) {
+		if (b->verdict[i] != VG_V_MEDIA || b->leg[i] == NULL)
+			continue;
+		if (k < b->n)
+			k = prefetch_next(b, k);
+		b->verdict[i] = relay_one(b, i);
+	}
 }
 
 void

@@ -12,9 +12,9 @@
  * a packet received on leg A reads A's lines 0 and 1 and writes A's line
  * 1 and A's counters' line 0. It reads nothing of the peer B: A's
  * line 0 holds what it needs of B (B's address and ports, and B's
- * latched source) too. The relay follows no pointer, so the lookup stage
- * asks for all four lines as soon as it has the slot (ctrs[i] are the
- * counters of legs[i]).
+ * latched source) too. The relay follows no pointer, so it asks for
+ * the three lines of a packet a few packets ahead, from the leg alone
+ * (ctrs[i] are the counters of legs[i]; vg_leg_prefetch()).
  *
  * Ownership of a leg (struct vg_leg), line by line:
  *  - line 0: fast: the relay's copy of the configuration of the leg and
