@@ -72,12 +72,20 @@ def main():
         # consecutive packets hit sessions far apart in memory.
         stride = 7919 if sessions % 7919 else 7907
         dsts = [media_addr(k) for k in range((sessions - 1) // per_addr + 1)]
+        # Each session's frames are one RTP stream: sequence numbers one
+        # apart, timestamps 160 apart (20 ms of PCMU), as a phone sends;
+        # when the pcap starts over, a stream goes back by the frames it
+        # has in it (a short backward jump: RFC 3550 A.1 takes it as
+        # reordering).
+        sent = [0] * sessions
         s = 0
         for i in range(packets):
             caller = bytes([10, ((s + 1) >> 16) & 255, ((s + 1) >> 8) & 255,
                             (s + 1) & 255])
-            rtp = struct.pack("!BBHII", 0x80, 0, i & 0xFFFF,
-                              (i * 160) & 0xFFFFFFFF, 0x10000 + s)
+            k = sent[s]
+            sent[s] += 1
+            rtp = struct.pack("!BBHII", 0x80, 0, (1000 + k) & 0xFFFF,
+                              (k * 160) & 0xFFFFFFFF, 0x10000 + s)
             put(udp_frame(caller, 4000, dsts[s // per_addr],
                           port_min + 4 * (s % per_addr), rtp + bytes(160)))
             s = (s + stride) % sessions
