@@ -706,9 +706,7 @@ relay_one(struct vg_burst *b, uint16_t i)
  * then, cost the same 43 as with the sessions in cache (perf, one
  * worker, perf/bench-dataplane's pcap).
  */
-#ifndef VG_RELAY_AHEAD
 #define VG_RELAY_AHEAD 8
-#endif
 
 static inline uint16_t
 prefetch_next(const struct vg_burst *b, uint16_t k)

@@ -119,7 +119,7 @@ measure(const struct vg_dpapi_lcore_counters *w, unsigned long secs,
 	idle0 = ld(&w->idle_tsc);
 	if (have_stat == 0)
 		cpu0 = oncpu_ns(stat);
-	usleep((useconds_t)(secs * 1000000));
+	sleep((unsigned int)secs); /* rates use the time measured */
 	rx1 = ld(&w->rx_pkts);
 	tx1 = ld(&w->tx_pkts);
 	busy1 = ld(&w->busy_tsc);
