@@ -1553,6 +1553,7 @@ leg_srtp_name(const struct vg_dpapi_leg *leg)
 struct sess_view {
 	struct vg_dpapi_reply q;
 	const struct vg_dpapi_leg_counters *ctr[2];
+	const struct vg_dpapi_leg_stats *st[2];
 };
 
 static int
@@ -1565,8 +1566,10 @@ sess_query(struct ctl *c, uint32_t id, struct sess_view *s)
 		return rc;
 	if (s->q.status != 0)
 		return s->q.status;
-	for (i = 0; i < 2; i++)
+	for (i = 0; i < 2; i++) {
 		s->ctr[i] = vg_dpapi_leg_counters(c->dp, s->q.leg_id[i]);
+		s->st[i] = vg_dpapi_leg_stats(c->dp, s->q.leg_id[i]);
+	}
 	return 0;
 }
 
@@ -1575,6 +1578,7 @@ leg_json(struct ctl *c, const struct sess_view *s, unsigned int i, bool detail)
 {
 	const struct vg_dpapi_leg *leg = &s->q.u.query.legs[i];
 	const struct vg_dpapi_leg_counters *k = s->ctr[i];
+	const struct vg_dpapi_leg_stats *st = s->st[i];
 	struct jv *o = jv_new(JV_OBJ), *d, *m;
 	char buf[64];
 	unsigned int r;
@@ -1635,20 +1639,20 @@ leg_json(struct ctl *c, const struct sess_view *s, unsigned int i, bool detail)
 	}
 	jv_add(o, "rx_bytes", jv_u64(ld64(&k->rx_bytes)));
 	jv_add(o, "fwd_bytes", jv_u64(ld64(&k->fwd_bytes)));
-	jv_add(o, "rtcp_pkts", jv_u64(ld64(&k->rtcp_pkts)));
+	jv_add(o, "rtcp_pkts", jv_u64(ld64(&st->rtcp_pkts)));
 	jv_add(o, "ssrc", jv_u64(ld32(&k->ssrc)));
-	jv_add(o, "ssrc_changes", jv_u64(ld32(&k->ssrc_changes)));
+	jv_add(o, "ssrc_changes", jv_u64(ld32(&st->ssrc_changes)));
 	jv_add(o, "received", jv_u64(ld32(&k->received)));
-	jv_add(o, "seq_gaps", jv_u64(ld32(&k->seq_gaps)));
-	jv_add(o, "seq_resets", jv_u64(ld32(&k->seq_resets)));
+	jv_add(o, "seq_gaps", jv_u64(ld32(&st->seq_gaps)));
+	jv_add(o, "seq_resets", jv_u64(ld32(&st->seq_resets)));
 	jv_add(o, "jitter", jv_u64(ld32(&k->jitter)));
-	jv_add(o, "xcode_pkts", jv_u64(ld64(&k->xcode_pkts)));
-	jv_add(o, "dtmf_pkts", jv_u64(ld64(&k->dtmf_pkts)));
-	jv_add(o, "srtp_rx_pkts", jv_u64(ld64(&k->srtp_rx_pkts)));
-	jv_add(o, "srtp_tx_pkts", jv_u64(ld64(&k->srtp_tx_pkts)));
+	jv_add(o, "xcode_pkts", jv_u64(ld64(&st->xcode_pkts)));
+	jv_add(o, "dtmf_pkts", jv_u64(ld64(&st->dtmf_pkts)));
+	jv_add(o, "srtp_rx_pkts", jv_u64(ld64(&st->srtp_rx_pkts)));
+	jv_add(o, "srtp_tx_pkts", jv_u64(ld64(&st->srtp_tx_pkts)));
 	d = jv_add(o, "drops", jv_new(JV_OBJ));
 	for (r = 0; r < VG_DROP_COUNT; r++) {
-		uint64_t n = ld64(&k->drops[r]);
+		uint64_t n = ld64(&st->drops[r]);
 
 		if (n != 0)
 			jv_add(d, vg_drop_reason_name(r), jv_u64(n));
@@ -1769,6 +1773,7 @@ session_print_table(struct ctl *c, const struct sess_view *s)
 	const struct vg_dpapi_leg *l[2] = {
 			&s->q.u.query.legs[0], &s->q.u.query.legs[1]};
 	const struct vg_dpapi_leg_counters *k[2] = {s->ctr[0], s->ctr[1]};
+	const struct vg_dpapi_leg_stats *st[2] = {s->st[0], s->st[1]};
 	char a[64], b[64];
 	struct table t;
 	unsigned int i, r;
@@ -1818,26 +1823,26 @@ session_print_table(struct ctl *c, const struct sess_view *s)
 	}
 	ROW2("srtp", "%s",
 			leg_srtp_name(l[i]) != NULL ? leg_srtp_name(l[i]) : "no");
-	if (k[0] != NULL && k[1] != NULL) {
+	if (k[0] != NULL && k[1] != NULL && st[0] != NULL && st[1] != NULL) {
 		ROW2("rx packets", "%" PRIu64, ld64(&k[i]->rx_pkts));
 		ROW2("rx bytes", "%" PRIu64, ld64(&k[i]->rx_bytes));
 		ROW2("relayed packets", "%" PRIu64, ld64(&k[i]->fwd_pkts));
-		ROW2("rtcp packets", "%" PRIu64, ld64(&k[i]->rtcp_pkts));
+		ROW2("rtcp packets", "%" PRIu64, ld64(&st[i]->rtcp_pkts));
 		ROW2("ssrc", "0x%08x", ld32(&k[i]->ssrc));
-		ROW2("ssrc changes", "%u", ld32(&k[i]->ssrc_changes));
+		ROW2("ssrc changes", "%u", ld32(&st[i]->ssrc_changes));
 		ROW2("lost", "%d",
 				__atomic_load_n(&k[i]->lost, __ATOMIC_RELAXED));
 		ROW2("jitter", "%.2f ms",
 				jitter_ms(ld32(&k[i]->jitter),
 						l[i]->clock_rate));
-		ROW2("seq gaps", "%u", ld32(&k[i]->seq_gaps));
+		ROW2("seq gaps", "%u", ld32(&st[i]->seq_gaps));
 		for (r = 0; r < VG_DROP_COUNT; r++) {
-			if (ld64(&k[0]->drops[r]) == 0 &&
-					ld64(&k[1]->drops[r]) == 0)
+			if (ld64(&st[0]->drops[r]) == 0 &&
+					ld64(&st[1]->drops[r]) == 0)
 				continue;
 			snprintf(a, sizeof(a), "drop: %s",
 					vg_drop_reason_name(r));
-			ROW2(a, "%" PRIu64, ld64(&k[i]->drops[r]));
+			ROW2(a, "%" PRIu64, ld64(&st[i]->drops[r]));
 		}
 	}
 #undef ROW2

@@ -75,6 +75,9 @@ check_header(const struct vg_dpapi_hdr *hdr, const char *name, char *err,
 			hdr->event_size != sizeof(struct vg_dpapi_event) ||
 			hdr->leg_counters_size !=
 				sizeof(struct vg_dpapi_leg_counters) ||
+			hdr->leg_counters_stride != VG_DPAPI_LEG_REC_SIZE ||
+			hdr->leg_stats_size !=
+				sizeof(struct vg_dpapi_leg_stats) ||
 			hdr->lcore_counters_size !=
 				sizeof(struct vg_dpapi_lcore_counters)) {
 		snprintf(err, err_size,
@@ -260,7 +263,19 @@ vg_dpapi_leg_counters(const struct vg_dpapi_client *c, uint32_t leg_id)
 	if (leg_id >= c->hdr->n_legs)
 		return NULL;
 	return (const struct vg_dpapi_leg_counters *)(base +
-			c->hdr->leg_counters_off) + leg_id;
+			c->hdr->leg_counters_off +
+			(size_t)leg_id * c->hdr->leg_counters_stride);
+}
+
+const struct vg_dpapi_leg_stats *
+vg_dpapi_leg_stats(const struct vg_dpapi_client *c, uint32_t leg_id)
+{
+	const uint8_t *base = (const uint8_t *)c->hdr;
+
+	if (leg_id >= c->hdr->n_legs)
+		return NULL;
+	return (const struct vg_dpapi_leg_stats *)(base +
+			c->hdr->leg_stats_off) + leg_id;
 }
 
 const struct vg_dpapi_lcore_counters *

@@ -22,7 +22,8 @@ struct vg_dpapi_server {
 	struct rte_ring *cmd_ring;       /**< consumer: main lcore */
 	struct rte_ring *reply_ring;     /**< producer: main lcore */
 	struct rte_ring *event_ring;     /**< producers: any dp lcore */
-	struct vg_dpapi_leg_counters *legs;
+	uint8_t *leg_recs;               /**< [n_legs] records */
+	struct vg_dpapi_leg_stats *leg_stats;
 	struct vg_dpapi_lcore_counters *lcores;
 };
 
@@ -85,14 +86,18 @@ vg_dpapi_server_create(const struct vg_config *cfg, uint32_t n_lcores)
 	uint64_t reply_off = off;
 	off = RTE_ALIGN_CEIL(off + (uint64_t)reply_sz, RTE_CACHE_LINE_SIZE);
 	uint64_t evt_off = off;
-	off = RTE_ALIGN_CEIL(off + (uint64_t)evt_sz, RTE_CACHE_LINE_SIZE);
-	uint64_t legs_off = off;
-	off += n_legs * sizeof(struct vg_dpapi_leg_counters);
+	/* records at a multiple of their size from a page-aligned
+	 * memzone: none straddles a page */
+	off = RTE_ALIGN_CEIL(off + (uint64_t)evt_sz, VG_DPAPI_LEG_REC_SIZE);
+	uint64_t recs_off = off;
+	off += n_legs * VG_DPAPI_LEG_REC_SIZE;
+	uint64_t stats_off = off;
+	off += n_legs * sizeof(struct vg_dpapi_leg_stats);
 	uint64_t lcores_off = off;
 	off += (uint64_t)n_lcores * sizeof(struct vg_dpapi_lcore_counters);
 
 	s->mz = rte_memzone_reserve_aligned(name, off, SOCKET_ID_ANY, 0,
-			RTE_CACHE_LINE_SIZE);
+			4096);
 	if (s->mz == NULL) {
 		rc = -rte_errno;
 		goto fail;
@@ -116,7 +121,10 @@ vg_dpapi_server_create(const struct vg_config *cfg, uint32_t n_lcores)
 	hdr->cmd_ring_off = cmd_off;
 	hdr->reply_ring_off = reply_off;
 	hdr->event_ring_off = evt_off;
-	hdr->leg_counters_off = legs_off;
+	hdr->leg_counters_off = recs_off + VG_DPAPI_LEG_REC_CTR_OFF;
+	hdr->leg_counters_stride = VG_DPAPI_LEG_REC_SIZE;
+	hdr->leg_stats_off = stats_off;
+	hdr->leg_stats_size = sizeof(struct vg_dpapi_leg_stats);
 	hdr->lcore_counters_off = lcores_off;
 	hdr->cmd_ring_size = ncmd;
 	hdr->reply_ring_size = ncmd;
@@ -142,7 +150,9 @@ vg_dpapi_server_create(const struct vg_config *cfg, uint32_t n_lcores)
 	if (s->cmd_ring == NULL || s->reply_ring == NULL ||
 			s->event_ring == NULL)
 		goto fail;
-	s->legs = (struct vg_dpapi_leg_counters *)((uint8_t *)hdr + legs_off);
+	s->leg_recs = (uint8_t *)hdr + recs_off;
+	s->leg_stats = (struct vg_dpapi_leg_stats *)((uint8_t *)hdr +
+			stats_off);
 	s->lcores = (struct vg_dpapi_lcore_counters *)((uint8_t *)hdr +
 			lcores_off);
 	return s;
@@ -227,10 +237,26 @@ vg_dpapi_server_hdr(struct vg_dpapi_server *s)
 	return s->hdr;
 }
 
+void *
+vg_dpapi_server_leg_records(struct vg_dpapi_server *s)
+{
+	return s->leg_recs;
+}
+
 struct vg_dpapi_leg_counters *
 vg_dpapi_server_leg_counters(struct vg_dpapi_server *s, uint32_t leg_id)
 {
-	return leg_id < s->hdr->n_legs ? &s->legs[leg_id] : NULL;
+	if (leg_id >= s->hdr->n_legs)
+		return NULL;
+	return (struct vg_dpapi_leg_counters *)(s->leg_recs +
+			(size_t)leg_id * VG_DPAPI_LEG_REC_SIZE +
+			VG_DPAPI_LEG_REC_CTR_OFF);
+}
+
+struct vg_dpapi_leg_stats *
+vg_dpapi_server_leg_stats(struct vg_dpapi_server *s, uint32_t leg_id)
+{
+	return leg_id < s->hdr->n_legs ? &s->leg_stats[leg_id] : NULL;
 }
 
 struct vg_dpapi_lcore_counters *

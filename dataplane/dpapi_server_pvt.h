@@ -66,9 +66,20 @@ unsigned int vg_dpapi_server_post(struct vg_dpapi_server *s,
 /** The header, for the data plane's own use (and tests). */
 struct vg_dpapi_hdr *vg_dpapi_server_hdr(struct vg_dpapi_server *s);
 
-/** Counters of leg leg_id (< n_legs) for its rx owner; NULL past the end. */
+/**
+ * The legs' records: n_legs of VG_DPAPI_LEG_REC_SIZE bytes, zeroed, for
+ * the session table (struct vg_leg), each holding the leg's counters at
+ * VG_DPAPI_LEG_REC_CTR_OFF.
+ */
+void *vg_dpapi_server_leg_records(struct vg_dpapi_server *s);
+
+/** Counters of leg leg_id (< n_legs), in its record; NULL past the end. */
 struct vg_dpapi_leg_counters *
 vg_dpapi_server_leg_counters(struct vg_dpapi_server *s, uint32_t leg_id);
+
+/** The rest of leg leg_id's counters; NULL past the end. */
+struct vg_dpapi_leg_stats *
+vg_dpapi_server_leg_stats(struct vg_dpapi_server *s, uint32_t leg_id);
 
 /** Counters of lcore slot i; NULL past the end. */
 struct vg_dpapi_lcore_counters *

@@ -414,7 +414,8 @@ vg_dp_init(struct vg_dp *dp, const struct vg_config *cfg, char *msg,
 		goto fail;
 	}
 	dp->tbl = vg_sess_table_create(cfg,
-		vg_dpapi_server_leg_counters(dp->srv, 0), dp->n_workers);
+		vg_dpapi_server_leg_records(dp->srv),
+		vg_dpapi_server_leg_stats(dp->srv, 0), dp->n_workers);
 	if (dp->tbl == NULL) {
 		rc = -rte_errno;
 		snprintf(msg, msg_size, "cannot create the session table for "

@@ -133,10 +133,10 @@ vg_stage_lookup(struct vg_burst *b)
 }
 
 static uint8_t
-leg_drop(struct vg_burst *b, uint16_t i, struct vg_dpapi_leg_counters *ctr,
+leg_drop(struct vg_burst *b, uint16_t i, const struct vg_leg *leg,
 		enum vg_drop_reason why)
 {
-	vg_ctr_add(&ctr->drops[why], 1);
+	vg_ctr_add(&vg_leg_stats(b->tbl, leg)->drops[why], 1);
 	b->reason[i] = (uint8_t)why;
 	return VG_V_DROP;
 }
@@ -231,6 +231,7 @@ rtp_stats(struct vg_burst *b, struct vg_leg *leg,
 {
 	uint32_t ssrc = rd32(rtp + 8);
 	struct vg_rtp_seq *s = &leg->seq;
+	struct vg_dpapi_leg_stats *st = vg_leg_stats(b->tbl, leg);
 	uint32_t base, gaps, resets;
 
 	if (unlikely(s->started && ssrc != ctr->ssrc)) {
@@ -239,13 +240,13 @@ rtp_stats(struct vg_burst *b, struct vg_leg *leg,
 
 		e->u.ssrc.old_ssrc = ctr->ssrc;
 		e->u.ssrc.new_ssrc = ssrc;
-		__atomic_store_n(&ctr->ssrc_changes, ctr->ssrc_changes + 1,
+		__atomic_store_n(&st->ssrc_changes, st->ssrc_changes + 1,
 				__ATOMIC_RELAXED);
 		s->started = false; /* a new source: A.1 starts over */
 	}
-	/* what changes only now and then is on the counters' line 1, stored
-	 * when it changes (create zeroes both copies), so a packet dirties
-	 * line 0 alone */
+	/* what changes only now and then is in the leg's stats, stored when
+	 * it changes (create zeroes both copies), so a packet dirties the
+	 * counters' line alone */
 	base = s->base_seq;
 	gaps = s->gaps;
 	resets = s->resets;
@@ -260,10 +261,10 @@ rtp_stats(struct vg_burst *b, struct vg_leg *leg,
 	__atomic_store_n(&ctr->jitter, s->jitter_q4 >> 4, __ATOMIC_RELAXED);
 	if (unlikely(base != s->base_seq || gaps != s->gaps ||
 			resets != s->resets)) {
-		__atomic_store_n(&ctr->base_seq, s->base_seq,
+		__atomic_store_n(&st->base_seq, s->base_seq,
 				__ATOMIC_RELAXED);
-		__atomic_store_n(&ctr->seq_gaps, s->gaps, __ATOMIC_RELAXED);
-		__atomic_store_n(&ctr->seq_resets, s->resets,
+		__atomic_store_n(&st->seq_gaps, s->gaps, __ATOMIC_RELAXED);
+		__atomic_store_n(&st->seq_resets, s->resets,
 				__ATOMIC_RELAXED);
 	}
 }
@@ -383,7 +384,7 @@ static int
 media_finish(const struct vg_local_addr *oa, struct rte_mbuf *o,
 		uint16_t hdr_len, unsigned int len, struct vg_media_dir *md,
 		bool rtcp, struct vg_dpapi_leg_counters *ctr,
-		struct vg_dpapi_lcore_counters *lc)
+		struct vg_dpapi_leg_stats *st, struct vg_dpapi_lcore_counters *lc)
 {
 	struct rte_ether_hdr *eth = rte_pktmbuf_mtod(o, struct rte_ether_hdr *);
 	struct rte_ipv4_hdr *ip = (struct rte_ipv4_hdr *)(eth + 1);
@@ -400,7 +401,7 @@ media_finish(const struct vg_local_addr *oa, struct rte_mbuf *o,
 			vg_srtp_protect_rtp(md->tx_srtp, p, &len, cap);
 		if (rc != 0)
 			return srtp_reason(rc);
-		vg_ctr_add(&ctr->srtp_tx_pkts, 1);
+		vg_ctr_add(&st->srtp_tx_pkts, 1);
 		vg_ctr_add(&lc->srtp_pkts, 1);
 	}
 	o->data_len = (uint16_t)(hdr_len + len);
@@ -450,6 +451,7 @@ relay_media(struct vg_burst *b, uint16_t i, struct vg_leg *leg,
 	struct rte_ether_addr mac;
 	struct relay_dest d;
 	bool rtcp = b->rtcp[i];
+	struct vg_dpapi_leg_stats *st = vg_leg_stats(b->tbl, leg);
 	unsigned int room, max_out;
 	uint64_t l;
 	int rc, n, k;
@@ -458,23 +460,23 @@ relay_media(struct vg_burst *b, uint16_t i, struct vg_leg *leg,
 	l = __atomic_load_n(&leg->latched, __ATOMIC_RELAXED);
 	if (l != 0 && (uint16_t)(l >> 48) == c->gen && (src_ip != (uint32_t)l ||
 			(!rtcp && sport != (uint16_t)(l >> 32))))
-		return leg_drop(b, i, ctr, VG_DROP_SRC_REJECTED);
+		return leg_drop(b, i, leg, VG_DROP_SRC_REJECTED);
 	if (md->rx_srtp != NULL) {
 		rc = rtcp ? vg_srtp_unprotect_rtcp(md->rx_srtp, pl, &len) :
 			vg_srtp_unprotect_rtp(md->rx_srtp, pl, &len);
 		if (rc != 0)
-			return leg_drop(b, i, ctr, srtp_reason(rc));
-		vg_ctr_add(&ctr->srtp_rx_pkts, 1);
+			return leg_drop(b, i, leg, srtp_reason(rc));
+		vg_ctr_add(&st->srtp_rx_pkts, 1);
 		vg_ctr_add(&b->lc->srtp_pkts, 1);
 	}
 	rc = source_check(b, leg, c, src_ip, sport, rtcp);
 	if (unlikely(rc != 0))
-		return leg_drop(b, i, ctr, (enum vg_drop_reason)rc);
+		return leg_drop(b, i, leg, (enum vg_drop_reason)rc);
 	__atomic_store_n(&ctr->last_rx_tsc, b->now_tsc, __ATOMIC_RELAXED);
 
 	relay_dest_get(leg, c, &d);
 	if (d.ip == 0 || d.port == 0 || d.maddr >= b->n_maddrs)
-		return leg_drop(b, i, ctr, VG_DROP_NO_DEST);
+		return leg_drop(b, i, leg, VG_DROP_NO_DEST);
 	if (rtcp && !(c->flags & VG_LEG_F_PEER_MUX)) {
 		d.port++;
 		d.sport++;
@@ -483,7 +485,7 @@ relay_media(struct vg_burst *b, uint16_t i, struct vg_leg *leg,
 	oa = &b->addrs[ma->port];
 	if (!next_hop_mac(leg, oa, ma->port, d.ip, &mac)) {
 		vg_neigh_hint_post(oa, ma->port, vg_next_hop(oa, d.ip), NULL);
-		return leg_drop(b, i, ctr, VG_DROP_NO_NEIGH);
+		return leg_drop(b, i, leg, VG_DROP_NO_NEIGH);
 	}
 	/* headers toward the peer; lengths and checksums per packet */
 	eth->dst_addr = mac;
@@ -496,29 +498,29 @@ relay_media(struct vg_burst *b, uint16_t i, struct vg_leg *leg,
 	b->out_addr[i] = ma->port;
 
 	if (rtcp) {
-		vg_ctr_add(&ctr->rtcp_pkts, 1);
+		vg_ctr_add(&st->rtcp_pkts, 1);
 	} else {
 		uint32_t arrival = vg_burst_rtp_now(b, c->clock_rate);
 
 		if (len < RTP_HDR_LEN)
-			return leg_drop(b, i, ctr, VG_DROP_RTP_INVALID);
+			return leg_drop(b, i, leg, VG_DROP_RTP_INVALID);
 		rtp_stats(b, leg, ctr, pl, arrival);
 		if (md->in_dtmf_pt != 0 && (pl[1] & 0x7f) == md->in_dtmf_pt)
-			vg_ctr_add(&ctr->dtmf_pkts, 1);
+			vg_ctr_add(&st->dtmf_pkts, 1);
 		if (md->xc == NULL) {
 			uint8_t out_pt = pt_map(c, pl[1] & 0x7f);
 			uint32_t o = 0, nw = 0;
 
 			if (out_pt == VG_PT_DROP)
-				return leg_drop(b, i, ctr, VG_DROP_PT_UNMAPPED);
+				return leg_drop(b, i, leg, VG_DROP_PT_UNMAPPED);
 			pl[1] = (uint8_t)((pl[1] & 0x80) | out_pt);
 			if (c->flags & VG_DPAPI_LEG_F_REWRITE_SSRC)
 				rtp_rewrite_ssrc(leg, pl, arrival, &o, &nw);
 		}
 	}
 	if (rtcp || md->xc == NULL) {
-		rc = media_finish(oa, m, hdr_len, len, md, rtcp, ctr, b->lc);
-		return rc == 0 ? VG_V_FWD : leg_drop(b, i, ctr,
+		rc = media_finish(oa, m, hdr_len, len, md, rtcp, ctr, st, b->lc);
+		return rc == 0 ? VG_V_FWD : leg_drop(b, i, leg,
 				(enum vg_drop_reason)rc);
 	}
 
@@ -528,21 +530,21 @@ relay_media(struct vg_burst *b, uint16_t i, struct vg_leg *leg,
 	max_out = RTE_MIN((unsigned int)VG_XC_OUT, room);
 	n = vg_xcode_dir_push(md->xc, pl, len, b->xc_out, max_out);
 	if (n < 0)
-		return leg_drop(b, i, ctr, VG_DROP_XCODE_BAD);
-	vg_ctr_add(&ctr->xcode_pkts, (uint64_t)n);
+		return leg_drop(b, i, leg, VG_DROP_XCODE_BAD);
+	vg_ctr_add(&st->xcode_pkts, (uint64_t)n);
 	vg_ctr_add(&b->lc->xcode_pkts, (uint64_t)n);
 	for (k = 0; k < n; k++) {
 		const struct vg_xcode_pkt *x = &b->xc_out[k];
 		struct rte_mbuf *o = k == n - 1 ? m : rte_pktmbuf_alloc(m->pool);
 
 		if (o == NULL) {
-			vg_ctr_add(&ctr->drops[VG_DROP_NO_MBUF], 1);
+			vg_ctr_add(&st->drops[VG_DROP_NO_MBUF], 1);
 			vg_ctr_add(&b->lc->drops[VG_DROP_NO_MBUF], 1);
 			continue;
 		}
 		if (hdr_len + (unsigned int)x->len + VG_SRTP_MAX_TRAILER >
 				(unsigned int)(o->buf_len - o->data_off)) {
-			vg_ctr_add(&ctr->drops[VG_DROP_XCODE_BAD], 1);
+			vg_ctr_add(&st->drops[VG_DROP_XCODE_BAD], 1);
 			vg_ctr_add(&b->lc->drops[VG_DROP_XCODE_BAD], 1);
 			rte_pktmbuf_free(o);
 			continue;
@@ -552,9 +554,9 @@ relay_media(struct vg_burst *b, uint16_t i, struct vg_leg *leg,
 		memcpy(rte_pktmbuf_mtod_offset(o, uint8_t *, hdr_len), x->data,
 				x->len);
 		rc = media_finish(oa, o, hdr_len, x->len, md, false, ctr,
-				b->lc);
+				st, b->lc);
 		if (rc != 0) {
-			vg_ctr_add(&ctr->drops[rc], 1);
+			vg_ctr_add(&st->drops[rc], 1);
 			vg_ctr_add(&b->lc->drops[rc], 1);
 			rte_pktmbuf_free(o);
 			continue;
@@ -572,7 +574,7 @@ relay_one(struct vg_burst *b, uint16_t i)
 {
 	struct rte_mbuf *m = b->pkts[i];
 	struct vg_leg *leg = b->leg[i];
-	struct vg_dpapi_leg_counters *ctr = vg_leg_ctr(b->tbl, leg);
+	struct vg_dpapi_leg_counters *ctr = &leg->ctr;
 	struct rte_ether_hdr *eth = rte_pktmbuf_mtod(m, struct rte_ether_hdr *);
 	struct rte_ipv4_hdr *ip = (struct rte_ipv4_hdr *)(eth + 1);
 	struct rte_udp_hdr *udp = rte_pktmbuf_mtod_offset(m,
@@ -596,9 +598,9 @@ relay_one(struct vg_burst *b, uint16_t i)
 			pl[1] >= 192 && pl[1] <= 223)
 		rtcp = true;
 	if (unlikely(rtcp) && (plen < RTCP_HDR_LEN || pl[0] >> 6 != 2))
-		return leg_drop(b, i, ctr, VG_DROP_RTCP_INVALID);
+		return leg_drop(b, i, leg, VG_DROP_RTCP_INVALID);
 	if (!rtcp && unlikely(plen < RTP_HDR_LEN || pl[0] >> 6 != 2))
-		return leg_drop(b, i, ctr, VG_DROP_RTP_INVALID);
+		return leg_drop(b, i, leg, VG_DROP_RTP_INVALID);
 	b->rtcp[i] = rtcp;
 	if (unlikely(c.flags & VG_LEG_F_MEDIA)) {
 		struct vg_media_dir *md = vg_leg_cfg_get(leg)->media;
@@ -610,13 +612,13 @@ relay_one(struct vg_burst *b, uint16_t i)
 	why = source_check(b, leg, &c, ip->src_addr,
 			rte_be_to_cpu_16(udp->src_port), rtcp);
 	if (unlikely(why != 0))
-		return leg_drop(b, i, ctr, (enum vg_drop_reason)why);
+		return leg_drop(b, i, leg, (enum vg_drop_reason)why);
 	/* only accepted media keeps a call alive: injection cannot */
 	__atomic_store_n(&ctr->last_rx_tsc, b->now_tsc, __ATOMIC_RELAXED);
 
 	relay_dest_get(leg, &c, &d);
 	if (unlikely(d.ip == 0 || d.port == 0 || d.maddr >= b->n_maddrs))
-		return leg_drop(b, i, ctr, VG_DROP_NO_DEST);
+		return leg_drop(b, i, leg, VG_DROP_NO_DEST);
 	if (rtcp && !(c.flags & VG_LEG_F_PEER_MUX)) {
 		d.port++;
 		d.sport++;
@@ -635,14 +637,14 @@ relay_one(struct vg_burst *b, uint16_t i)
 	old_l4 = raw16(&udp->src_port) + raw16(&udp->dst_port);
 	new_l4 = rte_cpu_to_be_16(d.sport) + rte_cpu_to_be_16(d.port);
 	if (rtcp) {
-		vg_ctr_add(&ctr->rtcp_pkts, 1);
+		vg_ctr_add(&vg_leg_stats(b->tbl, leg)->rtcp_pkts, 1);
 	} else {
 		uint8_t out_pt = pt_map(&c, pl[1] & 0x7f);
 		uint8_t pt_byte = (uint8_t)((pl[1] & 0x80) | out_pt);
 		uint32_t arrival;
 
 		if (unlikely(out_pt == VG_PT_DROP))
-			return leg_drop(b, i, ctr, VG_DROP_PT_UNMAPPED);
+			return leg_drop(b, i, leg, VG_DROP_PT_UNMAPPED);
 		arrival = vg_burst_rtp_now(b, c.clock_rate);
 		rtp_stats(b, leg, ctr, pl, arrival);
 		old_l4 += bytes16(pl[0], pl[1]);
@@ -654,7 +656,7 @@ relay_one(struct vg_burst *b, uint16_t i)
 
 	if (unlikely(!next_hop_mac(leg, oa, ma->port, d.ip, &eth->dst_addr))) {
 		vg_neigh_hint_post(oa, ma->port, vg_next_hop(oa, d.ip), NULL);
-		return leg_drop(b, i, ctr, VG_DROP_NO_NEIGH);
+		return leg_drop(b, i, leg, VG_DROP_NO_NEIGH);
 	}
 	eth->src_addr = oa->mac;
 	ttl_word = bytes16(ip->time_to_live, ip->next_proto_id);
@@ -698,7 +700,7 @@ relay_one(struct vg_burst *b, uint16_t i)
 
 /*
  * The relay asks for the lines of the packet VG_RELAY_AHEAD media packets
- * on (vg_leg_prefetch(): the leg's lines 0-1, its counters' line 0)
+ * on (vg_leg_prefetch(): the leg's lines 0-2)
  * before it works on one, so the misses overlap with the work instead of
  * waiting all at once: at 100k sessions a stage that asked for the lines
  * of the whole burst first stalled ~54 cycles a packet issuing them (the
@@ -714,7 +716,7 @@ prefetch_next(const struct vg_burst *b, uint16_t k)
 	while (k < b->n && (b->verdict[k] != VG_V_MEDIA || b->leg[k] == NULL))
 		k++;
 	if (k < b->n)
-		vg_leg_prefetch(b->tbl, b->leg[k]);
+		vg_leg_prefetch(b->leg[k]);
 	return (uint16_t)(k + 1);
 }
 

@@ -93,7 +93,7 @@ vg_sess_reclaim(struct vg_sess_table *t)
 
 struct vg_sess_table *
 vg_sess_table_create(const struct vg_config *cfg,
-		struct vg_dpapi_leg_counters *ctrs, uint32_t n_readers)
+		void *recs, struct vg_dpapi_leg_stats *stats, uint32_t n_readers)
 {
 	struct rte_rcu_qsbr_dq_parameters dqp;
 	struct vg_sess_table *t;
@@ -104,7 +104,8 @@ vg_sess_table_create(const struct vg_config *cfg,
 
 	if (cfg->n_ports == 0 || cfg->dp.max_sessions == 0 ||
 			cfg->media.port_min > cfg->media.port_max ||
-			n_readers == 0 || cfg->dp.max_sessions > UINT32_MAX / 4) {
+			n_readers == 0 || cfg->dp.max_sessions > UINT32_MAX / 4 ||
+			(recs == NULL) != (stats == NULL)) {
 		rte_errno = EINVAL;
 		return NULL;
 	}
@@ -133,8 +134,6 @@ vg_sess_table_create(const struct vg_config *cfg,
 	rc = -ENOMEM;
 	t->slots = rte_zmalloc("vg_sess_slots", (size_t)t->n_addrs *
 			t->n_slots_per_addr * sizeof(t->slots[0]), 0);
-	t->legs = rte_zmalloc("vg_legs", (size_t)n_legs * sizeof(t->legs[0]),
-			RTE_CACHE_LINE_SIZE);
 	t->cfgs = rte_zmalloc("vg_leg_cfgs", (size_t)t->n_cfgs *
 			sizeof(t->cfgs[0]), RTE_CACHE_LINE_SIZE);
 	t->state = rte_zmalloc("vg_sess_state", t->max_sessions, 0);
@@ -142,17 +141,23 @@ vg_sess_table_create(const struct vg_config *cfg,
 			sizeof(uint32_t), 0);
 	t->free_cfg = rte_zmalloc("vg_cfg_free", (size_t)t->n_cfgs *
 			sizeof(uint32_t), 0);
-	t->ctrs = ctrs;
-	if (ctrs == NULL) {
-		t->ctrs = rte_zmalloc("vg_leg_ctrs", (size_t)n_legs *
-				sizeof(t->ctrs[0]), RTE_CACHE_LINE_SIZE);
-		t->own_ctrs = true;
+	t->ctl = rte_zmalloc("vg_leg_ctl", (size_t)n_legs *
+			sizeof(t->ctl[0]), 0);
+	t->legs = recs;
+	t->stats = stats;
+	if (recs == NULL) {
+		t->own_shm = true;
+		t->legs = rte_zmalloc("vg_legs", (size_t)n_legs *
+				sizeof(t->legs[0]), sizeof(t->legs[0]));
+		t->stats = rte_zmalloc("vg_leg_stats", (size_t)n_legs *
+				sizeof(t->stats[0]), RTE_CACHE_LINE_SIZE);
 	}
 	qsz = rte_rcu_qsbr_get_memsize(n_readers);
 	t->qsbr = rte_zmalloc("vg_sess_qsbr", qsz, RTE_CACHE_LINE_SIZE);
 	if (t->slots == NULL || t->legs == NULL || t->cfgs == NULL ||
 			t->state == NULL || t->free_sess == NULL ||
-			t->free_cfg == NULL || t->ctrs == NULL || t->qsbr == NULL)
+			t->free_cfg == NULL || t->stats == NULL ||
+			t->ctl == NULL || t->qsbr == NULL)
 		goto fail;
 	if (rte_rcu_qsbr_init(t->qsbr, n_readers) != 0) {
 		rc = -rte_errno;
@@ -184,8 +189,6 @@ vg_sess_table_create(const struct vg_config *cfg,
 		t->legs[i].id = i;
 		t->legs[i].sess_id = i / 2;
 		t->legs[i].side = i % 2;
-		t->legs[i].peer = &t->legs[i ^ 1];
-		t->legs[i].ctr = &t->ctrs[i];
 		rte_seqcount_init(&t->legs[i].fast_sc);
 	}
 	return t;
@@ -209,13 +212,15 @@ vg_sess_table_destroy(struct vg_sess_table *t)
 			vg_media_dir_free(t->cfgs[i].media);
 	}
 	rte_free(t->qsbr);
-	if (t->own_ctrs)
-		rte_free(t->ctrs);
+	if (t->own_shm) {
+		rte_free(t->stats);
+		rte_free(t->legs);
+	}
+	rte_free(t->ctl);
 	rte_free(t->free_cfg);
 	rte_free(t->free_sess);
 	rte_free(t->state);
 	rte_free(t->cfgs);
-	rte_free(t->legs);
 	rte_free(t->slots);
 	rte_free(t);
 }
@@ -401,7 +406,8 @@ vg_sess_create_keys(struct vg_sess_table *t,
 	id = t->free_sess[--t->n_free_sess];
 	for (i = 0; i < 2; i++) {
 		struct vg_leg *leg = &t->legs[2 * id + i];
-		struct vg_dpapi_leg_counters *ctr = leg->ctr;
+		struct vg_leg_ctl *ctl = &t->ctl[2 * id + i];
+		struct vg_dpapi_leg_counters *ctr = &leg->ctr;
 
 		/* no reader can hold the slot: it passed a grace period */
 		leg->cfg = cfg_get(t);
@@ -410,14 +416,15 @@ vg_sess_create_keys(struct vg_sess_table *t,
 		leg->cookie = cookie;
 		leg->latched = 0;
 		leg->peer_latched = 0;
-		leg->created_tsc = now;
-		leg->timeout_sent = false;
-		leg->timeout_seen_tsc = now;
+		ctl->created_tsc = now;
+		ctl->timeout_sent = false;
+		ctl->timeout_seen_tsc = now;
 		memset(&leg->seq, 0, sizeof(leg->seq));
 		memset(&leg->nh, 0, sizeof(leg->nh));
 		memset(&leg->tx, 0, sizeof(leg->tx));
 		gen = ctr->session_gen + 1;
 		memset(ctr, 0, sizeof(*ctr));
+		memset(vg_leg_stats(t, leg), 0, sizeof(struct vg_dpapi_leg_stats));
 		ctr->session_gen = gen;
 	}
 	for (i = 0; i < 2; i++)
@@ -554,24 +561,25 @@ sess_timeouts(struct vg_sess_table *t, uint32_t s, uint64_t now_tsc,
 
 	for (i = 0; i < 2 && *n < max; i++) {
 		struct vg_leg *leg = &t->legs[2 * s + i];
-		uint64_t last = __atomic_load_n(&leg->ctr->last_rx_tsc,
+		struct vg_leg_ctl *ctl = &t->ctl[2 * s + i];
+		uint64_t last = __atomic_load_n(&leg->ctr.last_rx_tsc,
 				__ATOMIC_RELAXED);
 		uint64_t limit = (uint64_t)leg->cfg->timeout_s * tsc_hz;
 		struct vg_dpapi_event *e;
 
 		if (last == 0)
-			last = leg->created_tsc;
-		if (last != leg->timeout_seen_tsc) {
+			last = ctl->created_tsc;
+		if (last != ctl->timeout_seen_tsc) {
 			/* media flowed again: re-arm */
-			leg->timeout_seen_tsc = last;
-			leg->timeout_sent = false;
+			ctl->timeout_seen_tsc = last;
+			ctl->timeout_sent = false;
 		}
 		/* A worker may have stamped a packet after now_tsc was
 		 * read: compare signed, or that looks ancient. */
-		if (leg->timeout_sent || limit == 0 ||
+		if (ctl->timeout_sent || limit == 0 ||
 				(int64_t)(now_tsc - last) <= (int64_t)limit)
 			continue;
-		leg->timeout_sent = true;
+		ctl->timeout_sent = true;
 		e = &evts[(*n)++];
 		memset(e, 0, sizeof(*e));
 		e->type = VG_EVT_MEDIA_TIMEOUT;

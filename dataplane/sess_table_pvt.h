@@ -8,27 +8,35 @@
  * goes through an RCU defer queue and returns to its pool only after every
  * registered reader has passed a quiescent state.
  *
- * A leg is four cache lines, laid out for the relay (vg_stage_relay()):
- * a packet received on leg A reads A's lines 0 and 1 and writes A's line
- * 1 and A's counters' line 0. It reads nothing of the peer B: A's
+ * A leg (struct vg_leg) is a record of four cache lines in the data
+ * plane's memzone (VG_DPAPI_LEG_REC_SIZE; the memzone holds the legs'
+ * records so that the per-packet counters, line 2, are readable by the
+ * clients in place), laid out for the relay (vg_stage_relay()): a packet
+ * received on leg A reads A's lines 0 and 1 and writes A's lines 1 and
+ * 2, all in one 256-byte record. It reads nothing of the peer B: A's
  * line 0 holds what it needs of B (B's address and ports, and B's
- * latched source) too. The relay follows no pointer, so it asks for
- * the three lines of a packet a few packets ahead, from the leg alone
- * (ctrs[i] are the counters of legs[i]; vg_leg_prefetch()).
+ * latched source) too. The relay follows no pointer, so it asks for the
+ * lines of a packet a few packets ahead, from the leg alone
+ * (vg_leg_prefetch()). Why one record: at 100k sessions, the relay
+ * with the counters in an array of their own waited on memory ~15%
+ * longer a packet (perf/README.md).
  *
- * Ownership of a leg (struct vg_leg), line by line:
+ * Ownership of a leg, line by line:
  *  - line 0: fast: the relay's copy of the configuration of the leg and
  *    of its peer, written by the main lcore under fast_sc (rte_seqcount),
  *    so a reader never mixes two configurations; latched: the rx owner
  *    (release store); peer_latched: the peer's rx owner, which stores
  *    the same word in its own latched and here (release);
  *  - line 1: the rx owner only (RFC 3550 state, next-hop MAC cache);
- *  - line 2: tx rewrite state (rx owner; only with REWRITE_SSRC), id,
- *    sess_id, cookie, created_tsc, side (RO after create);
- *  - line 3: the main lcore (media-timeout scan), and pointers RO after
- *    create (peer, ctr) or replaced by the main lcore under RCU (cfg: the
- *    whole configuration as the control plane sent it, for queries,
- *    updates, timeouts and the relay's rare paths).
+ *  - line 2: ctr, the leg's public per-packet counters (vg_dpapi.h):
+ *    the rx owner (session_gen: the main lcore at create);
+ *  - line 3: tx rewrite state (rx owner; only with REWRITE_SSRC), id,
+ *    sess_id, cookie, side (RO after create), and cfg (replaced by the
+ *    main lcore under RCU: the whole configuration as the control plane
+ *    sent it, for queries, updates, timeouts and the relay's rare paths).
+ * What only the main lcore uses (creation time, the media-timeout scan)
+ * is in a private array beside (struct vg_leg_ctl), and the counters that
+ * change now and then in the memzone's struct vg_dpapi_leg_stats array.
  * The rx owner is the worker that owns the leg's session (vg_leg_owner():
  * session id modulo the workers); packets of the session that another
  * worker receives are handed to it. *ctr: the rx owner.
@@ -137,29 +145,30 @@ struct vg_leg {
 	/* line 1: the rx owner's per-packet state */
 	struct vg_rtp_seq seq __rte_cache_aligned; /**< owner: rx lcore */
 	struct vg_nh_cache nh;     /**< owner: rx lcore */
-	/* line 2 */
+	/* line 2: the public per-packet counters */
+	struct vg_dpapi_leg_counters ctr; /**< owner: rx lcore */
+	/* line 3 */
 	struct vg_leg_tx tx __rte_cache_aligned; /**< owner: rx lcore */
-	uint32_t id;               /**< counters index; RO */
+	uint32_t id;               /**< leg index (counters index); RO */
 	uint32_t sess_id;          /**< RO */
 	uint64_t cookie;           /**< RO after create */
-	uint64_t created_tsc;      /**< RO after create */
 	uint8_t side;              /**< 0 or 1; RO */
-	/* line 3: the main lcore's timeout scan must not bounce the lines
-	 * the rx lcore writes per packet */
-	uint64_t timeout_seen_tsc __rte_cache_aligned; /**< owner: main */
-	bool timeout_sent;         /**< owner: main lcore */
-	struct vg_leg *peer;       /**< RO (legs[id ^ 1]) */
-	struct vg_dpapi_leg_counters *ctr; /**< RO (ctrs[id]); fields: rx
-					      owner */
 	struct vg_leg_cfg *cfg;    /**< owner: main lcore, RCU-published */
 } __rte_cache_aligned;
 
 static_assert(offsetof(struct vg_leg, peer_latched) + sizeof(uint64_t) <=
 	RTE_CACHE_LINE_SIZE, "vg_leg line 0 overflows");
-static_assert(offsetof(struct vg_leg, side) < 3 * RTE_CACHE_LINE_SIZE,
-	"vg_leg line 2 overflows");
-static_assert(sizeof(struct vg_leg) == 4 * RTE_CACHE_LINE_SIZE,
-	"vg_leg is four lines");
+static_assert(offsetof(struct vg_leg, ctr) == VG_DPAPI_LEG_REC_CTR_OFF,
+	"vg_leg line 1 overflows, or the counters moved");
+static_assert(sizeof(struct vg_leg) == VG_DPAPI_LEG_REC_SIZE,
+	"vg_leg is a memzone leg record");
+
+/** What only the main lcore keeps of a leg. */
+struct vg_leg_ctl {
+	uint64_t created_tsc;      /**< set at create */
+	uint64_t timeout_seen_tsc; /**< media-timeout scan */
+	bool timeout_sent;
+};
 
 /** State of a session slot; owner: main lcore. */
 enum vg_sess_state {
@@ -185,8 +194,9 @@ struct vg_sess_table {
 	uint32_t *slots;
 	struct vg_leg *legs;       /**< [2 * max_sessions] */
 	struct vg_leg_cfg *cfgs;   /**< [n_cfgs] pool */
-	struct vg_dpapi_leg_counters *ctrs; /**< [2 * max_sessions] */
-	bool own_ctrs;             /**< ctrs allocated here */
+	struct vg_dpapi_leg_stats *stats; /**< [2 * max_sessions] */
+	bool own_shm;              /**< legs and stats allocated here */
+	struct vg_leg_ctl *ctl;    /**< [2 * max_sessions]; main lcore */
 	/* owner: main lcore */
 	uint8_t *state;            /**< [max_sessions] enum vg_sess_state */
 	uint32_t *free_sess;       /**< stack of free session ids */
@@ -202,13 +212,16 @@ struct vg_sess_table {
  * addresses (the ports' own and their media ranges), ports
  * cfg->media.port_min..port_max (+1 for RTCP), cfg->dp.max_sessions
  * sessions; n_readers worker threads may register with the qsbr
- * variable (thread ids 0..n_readers-1). ctrs, when not NULL, is the
- * shared-memory counter array (2 * max_sessions entries).
+ * variable (thread ids 0..n_readers-1). recs and stats, both NULL or
+ * both not, are the memzone's leg records and leg stats
+ * (vg_dpapi_server_leg_records(), 2 * max_sessions each, zeroed); NULL:
+ * the table allocates its own (tests).
  * Thread: main lcore, start-up.
  * @return the table or NULL with rte_errno EINVAL or ENOMEM
  */
 struct vg_sess_table *vg_sess_table_create(const struct vg_config *cfg,
-		struct vg_dpapi_leg_counters *ctrs, uint32_t n_readers);
+		void *recs, struct vg_dpapi_leg_stats *stats,
+		uint32_t n_readers);
 
 /** Free everything (no reader may be running). NULL is ignored. */
 void vg_sess_table_destroy(struct vg_sess_table *t);
@@ -345,26 +358,24 @@ vg_leg_peer(const struct vg_sess_table *t, const struct vg_leg *leg)
 	return &t->legs[(uint32_t)(leg - t->legs) ^ 1];
 }
 
-/** The leg's counters, without reading the leg. */
-static inline struct vg_dpapi_leg_counters *
-vg_leg_ctr(const struct vg_sess_table *t, const struct vg_leg *leg)
+/** The counters of a leg that change now and then (RTCP, a new SSRC, a
+ * sequence gap, drops, media processing), without reading the leg. */
+static inline struct vg_dpapi_leg_stats *
+vg_leg_stats(const struct vg_sess_table *t, const struct vg_leg *leg)
 {
-	return &t->ctrs[leg - t->legs];
+	return &t->stats[leg - t->legs];
 }
 
 /**
  * Ask for every line the relay touches for a packet on leg: its lines 0
- * and 1 and its counters' line 0 (written; line 1 only changes on RTCP,
- * a new SSRC or a sequence gap).
+ * (read), 1 and 2 (written).
  */
 static inline void
-vg_leg_prefetch(const struct vg_sess_table *t, const struct vg_leg *leg)
+vg_leg_prefetch(const struct vg_leg *leg)
 {
-	const struct vg_dpapi_leg_counters *ctr = vg_leg_ctr(t, leg);
-
 	rte_prefetch0(leg);
 	rte_prefetch0_write(&leg->seq);
-	rte_prefetch0_write(ctr);
+	rte_prefetch0_write(&leg->ctr);
 }
 
 /**

@@ -137,8 +137,8 @@ tel_lcores(const char *cmd, const char *params, struct rte_tel_data *d)
 }
 
 /* Memory the table holds for each session it can hold: everything
- * sess_table.c allocates at start-up, plus the shared leg counters and
- * the RCU defer queue's slots (8 bytes an entry). */
+ * sess_table.c allocates at start-up, the legs' records and stats in the
+ * memzone included, and the RCU defer queue's slots (8 bytes an entry). */
 static uint64_t
 vg_dp_bytes_per_session(const struct vg_sess_table *t)
 {
@@ -146,8 +146,8 @@ vg_dp_bytes_per_session(const struct vg_sess_table *t)
 
 	b = sizeof(*t);
 	b += (uint64_t)t->n_addrs * t->n_slots_per_addr * sizeof(t->slots[0]);
-	b += legs * (sizeof(struct vg_leg) +
-		sizeof(struct vg_dpapi_leg_counters));
+	b += legs * (sizeof(struct vg_leg) + sizeof(struct vg_leg_ctl) +
+		sizeof(struct vg_dpapi_leg_stats));
 	b += (uint64_t)t->n_cfgs * (sizeof(struct vg_leg_cfg) + 4 + 8);
 	b += (uint64_t)t->max_sessions * (1 + 4 + 8);
 	return b / t->max_sessions;
@@ -192,7 +192,9 @@ tel_session(const char *cmd, const char *params, struct rte_tel_data *d)
 		__atomic_load_n(&t->state[id], __ATOMIC_RELAXED) ==
 			VG_SESS_ACTIVE);
 	for (side = 0; side < 2; side++) {
-		const struct vg_dpapi_leg_counters *c = &t->ctrs[2 * id + side];
+		const struct vg_leg *leg = &t->legs[2 * id + side];
+		const struct vg_dpapi_leg_counters *c = &leg->ctr;
+		const struct vg_dpapi_leg_stats *st = vg_leg_stats(t, leg);
 		uint64_t drops = 0;
 
 		snprintf(who, sizeof(who), "leg%u", side);
@@ -203,7 +205,7 @@ tel_session(const char *cmd, const char *params, struct rte_tel_data *d)
 		key(k, sizeof(k), who, "fwd_pkts");
 		rte_tel_data_add_dict_u64(d, k, ld(&c->fwd_pkts));
 		key(k, sizeof(k), who, "rtcp_pkts");
-		rte_tel_data_add_dict_u64(d, k, ld(&c->rtcp_pkts));
+		rte_tel_data_add_dict_u64(d, k, ld(&st->rtcp_pkts));
 		key(k, sizeof(k), who, "lost");
 		rte_tel_data_add_dict_int(d, k,
 			__atomic_load_n(&c->lost, __ATOMIC_RELAXED));
@@ -211,7 +213,7 @@ tel_session(const char *cmd, const char *params, struct rte_tel_data *d)
 		rte_tel_data_add_dict_u64(d, k,
 			__atomic_load_n(&c->jitter, __ATOMIC_RELAXED));
 		for (r = 0; r < VG_DROP_COUNT; r++)
-			drops += ld(&c->drops[r]);
+			drops += ld(&st->drops[r]);
 		key(k, sizeof(k), who, "drops");
 		rte_tel_data_add_dict_u64(d, k, drops);
 	}

@@ -7,14 +7,23 @@
  * and the client API.
  *
  * Layout: one memzone named vg_dpapi_mz_name(file_prefix) holds, at the
- * offsets recorded in its header, three rings and two counter arrays:
+ * offsets recorded in its header, three rings, the legs' records and two
+ * counter arrays:
  *
  *   struct vg_dpapi_hdr
  *   command ring  CP -> DP  struct vg_dpapi_cmd    (MP/SC)
  *   reply ring    DP -> CP  struct vg_dpapi_reply  (SP/SC)
  *   event ring    DP -> CP  struct vg_dpapi_event  (MP/SC)
- *   struct vg_dpapi_leg_counters   [n_legs]
+ *   leg records   [n_legs] of VG_DPAPI_LEG_REC_SIZE bytes, each with a
+ *                 struct vg_dpapi_leg_counters at VG_DPAPI_LEG_REC_CTR_OFF
+ *                 (the rest of a record is the data plane's, opaque)
+ *   struct vg_dpapi_leg_stats      [n_legs]
  *   struct vg_dpapi_lcore_counters [n_lcores]
+ *
+ * Why a leg's per-packet counters sit inside a record of the data plane's
+ * own: the relay reads and writes one place per packet. At 100k sessions
+ * a separate counter array, as dense as the legs, was what kept the
+ * relay waiting (perf/README.md, "Where the relay's time goes").
  *
  * The rings are rte_ring objects initialised in place exactly as
  * rte_ring_create_elem() does (rte_ring_get_memsize_elem + rte_ring_init),
@@ -49,7 +58,7 @@ extern "C" {
  * by the test that builds a client of another version to see it refused.)
  */
 #ifndef VG_DPAPI_ABI_VERSION
-#define VG_DPAPI_ABI_VERSION 5u
+#define VG_DPAPI_ABI_VERSION 6u
 #endif
 /** "VGDP" in the first four bytes of the memzone. */
 #define VG_DPAPI_MAGIC 0x50444756u
@@ -85,7 +94,7 @@ struct vg_dpapi_hdr {
 	uint64_t cmd_ring_off;
 	uint64_t reply_ring_off;
 	uint64_t event_ring_off;
-	uint64_t leg_counters_off;
+	uint64_t leg_counters_off; /**< leg 0's counters (in its record) */
 	uint64_t lcore_counters_off;
 	uint32_t cmd_ring_size;    /**< slots (power of two) */
 	uint32_t reply_ring_size;
@@ -103,7 +112,12 @@ struct vg_dpapi_hdr {
 	uint64_t events_dropped;   /**< event ring full; owner: any dp lcore,
 					atomic add */
 	uint64_t replies_dropped;  /**< reply ring full; owner: dp main lcore */
-	uint8_t rsvd[96];
+	uint64_t leg_stats_off;    /**< struct vg_dpapi_leg_stats [n_legs]
+					(ABI 6) */
+	uint32_t leg_stats_size;
+	uint32_t leg_counters_stride; /**< bytes from a leg's counters to the
+					next leg's: VG_DPAPI_LEG_REC_SIZE */
+	uint8_t rsvd[80];
 };
 static_assert(sizeof(struct vg_dpapi_hdr) == 256, "vg_dpapi_hdr ABI");
 
@@ -340,17 +354,23 @@ static_assert(VG_DROP_COUNT <= VG_DROP_SLOTS, "VG_DROP_SLOTS too small");
 /** Text of a drop reason ("?" when out of range). */
 const char *vg_drop_reason_name(unsigned int reason);
 
+/** Bytes of a leg's record in the memzone (a power of two: no record
+ * straddles a page). */
+#define VG_DPAPI_LEG_REC_SIZE 256u
+/** Offset of struct vg_dpapi_leg_counters in a leg's record. */
+#define VG_DPAPI_LEG_REC_CTR_OFF 128u
+
 /**
- * Counters of one leg, index leg_id. Every field is written by the leg's
- * rx owner only: the one worker lcore that owns the leg's session (the
- * others hand its packets to it, whatever queue the NIC chose),
- * with relaxed atomic stores; readers use relaxed atomic loads
- * (__atomic_load_n) and may see fields of different packets.
+ * What every relayed packet updates on the leg it came in on, index
+ * leg_id, inside the leg's record (vg_dpapi_leg_counters()). Every field
+ * is written by the leg's rx owner only: the one worker lcore that owns
+ * the leg's session (the others hand its packets to it, whatever queue
+ * the NIC chose), with relaxed atomic stores; readers use relaxed atomic
+ * loads (__atomic_load_n) and may see fields of different packets.
  * session_gen is written by the dp main lcore at create, before the
  * session is published.
  */
 struct vg_dpapi_leg_counters {
-	/* line 0: what every relayed RTP packet writes (ABI 5: one line) */
 	uint64_t rx_pkts;          /**< RTP+RTCP that reached the leg's
 					ports, rejected ones included */
 	uint64_t rx_bytes;         /**< UDP payload bytes of those */
@@ -371,7 +391,16 @@ struct vg_dpapi_leg_counters {
 					(the A.8 value J, not J*16) */
 	uint32_t session_gen;      /**< bumped at every create of the slot;
 					owner: dp main lcore */
-	/* line 1: written now and then (RTCP, a new SSRC, a gap) */
+} __rte_cache_aligned;
+static_assert(sizeof(struct vg_dpapi_leg_counters) == 64,
+	"vg_dpapi_leg_counters ABI: one line");
+
+/**
+ * What changes now and then on a leg (RTCP, a new SSRC, a gap, a drop,
+ * media processing), index leg_id, in an array of its own. Same writers
+ * and readers as struct vg_dpapi_leg_counters.
+ */
+struct vg_dpapi_leg_stats {
 	uint64_t rtcp_pkts;        /**< RTCP among rx_pkts */
 	uint32_t base_seq;
 	uint32_t seq_gaps;         /**< times a seq jumped forward by > 1 */
@@ -384,15 +413,13 @@ struct vg_dpapi_leg_counters {
 					decrypted */
 	uint64_t srtp_tx_pkts;     /**< protected toward the peer */
 	uint64_t rsvd0;
-	/* lines 2-5: drops of packets that reached this leg */
+	/* lines 1-4: drops of packets that reached this leg */
 	uint64_t drops[VG_DROP_SLOTS];
 } __rte_cache_aligned;
-static_assert(offsetof(struct vg_dpapi_leg_counters, session_gen) +
-	sizeof(uint32_t) <= 64, "vg_dpapi_leg_counters line 0 overflows");
-static_assert(offsetof(struct vg_dpapi_leg_counters, rsvd0) +
-	sizeof(uint64_t) <= 128, "vg_dpapi_leg_counters line 1 overflows");
-static_assert(sizeof(struct vg_dpapi_leg_counters) == 384,
-	"vg_dpapi_leg_counters ABI");
+static_assert(offsetof(struct vg_dpapi_leg_stats, rsvd0) +
+	sizeof(uint64_t) <= 64, "vg_dpapi_leg_stats line 0 overflows");
+static_assert(sizeof(struct vg_dpapi_leg_stats) == 320,
+	"vg_dpapi_leg_stats ABI");
 
 /** Counters of one dp lcore. Owner: that lcore (relaxed atomic stores). */
 struct vg_dpapi_lcore_counters {
@@ -479,11 +506,18 @@ unsigned int vg_dpapi_poll_events(struct vg_dpapi_client *c,
 const struct vg_dpapi_hdr *vg_dpapi_header(const struct vg_dpapi_client *c);
 
 /**
- * Counters of a leg, read in place (use relaxed atomic loads).
+ * Per-packet counters of a leg, read in place (use relaxed atomic loads).
  * @return NULL when leg_id >= n_legs
  */
 const struct vg_dpapi_leg_counters *
 vg_dpapi_leg_counters(const struct vg_dpapi_client *c, uint32_t leg_id);
+
+/**
+ * The rest of a leg's counters (RTCP, sequence gaps, drops, media
+ * processing), read in place. @return NULL when leg_id >= n_legs
+ */
+const struct vg_dpapi_leg_stats *
+vg_dpapi_leg_stats(const struct vg_dpapi_client *c, uint32_t leg_id);
 
 /** Counters of dp lcore slot i; NULL when i >= n_lcores. */
 const struct vg_dpapi_lcore_counters *

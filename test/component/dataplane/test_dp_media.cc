@@ -257,6 +257,11 @@ protected:
 		return vg_dpapi_leg_counters(dp.client, leg_id);
 	}
 
+	static const struct vg_dpapi_leg_stats *stats(uint32_t leg_id)
+	{
+		return vg_dpapi_leg_stats(dp.client, leg_id);
+	}
+
 	/* UDP from side s's peer (its RTP port, or + 1) to our port. */
 	static Frame from_peer(int s, uint16_t dport,
 			const std::vector<uint8_t> &pl, bool rtcp = false)
@@ -322,7 +327,7 @@ protected:
 		EXPECT_EQ(dport, u.dport) << i;
 	}
 
-	static uint64_t drops(const struct vg_dpapi_leg_counters *c)
+	static uint64_t drops(const struct vg_dpapi_leg_stats *c)
 	{
 		uint64_t n = 0;
 		for (unsigned int r = 0; r < VG_DROP_COUNT; r++)
@@ -515,10 +520,11 @@ TEST_P(DpXcode, SpeechSurvivesTheTranscodingLeg)
 	}
 
 	const struct vg_dpapi_leg_counters *c = ctr(rep.leg_id[0]);
+	const struct vg_dpapi_leg_stats *sc = stats(rep.leg_id[0]);
 	EXPECT_EQ(n_in, ld(c->rx_pkts));
-	EXPECT_EQ(n_out, ld(c->xcode_pkts));
+	EXPECT_EQ(n_out, ld(sc->xcode_pkts));
 	EXPECT_EQ(n_out, ld(c->fwd_pkts));
-	EXPECT_EQ(0u, drops(c));
+	EXPECT_EQ(0u, drops(sc));
 	EXPECT_EQ(0, remove(rep.sess_id));
 }
 
@@ -590,7 +596,8 @@ TEST_P(DpSrtp, SrtpAndPlainRtpMeetWithIdenticalPayloads)
 	struct vg_dpapi_reply rep = create(cmd);
 	ASSERT_EQ(0, rep.status);
 	const struct vg_dpapi_leg_counters *ca = ctr(rep.leg_id[0]);
-	const struct vg_dpapi_leg_counters *cb = ctr(rep.leg_id[1]);
+	const struct vg_dpapi_leg_stats *sa = stats(rep.leg_id[0]);
+	const struct vg_dpapi_leg_stats *sb = stats(rep.leg_id[1]);
 
 	/* a -> b: SRTP in, plain RTP out, header and payload intact */
 	std::vector<std::vector<uint8_t>> plain, sent;
@@ -650,8 +657,8 @@ TEST_P(DpSrtp, SrtpAndPlainRtpMeetWithIdenticalPayloads)
 
 	/* tampered (a payload bit, a tag bit) and replayed packets from a:
 	 * dropped and counted, never forwarded; the stream goes on */
-	uint64_t auth0 = ld(ca->drops[VG_DROP_SRTP_AUTH]);
-	uint64_t replay0 = ld(ca->drops[VG_DROP_SRTP_REPLAY]);
+	uint64_t auth0 = ld(sa->drops[VG_DROP_SRTP_AUTH]);
+	uint64_t replay0 = ld(sa->drops[VG_DROP_SRTP_REPLAY]);
 	uint64_t fwd0 = ld(ca->fwd_pkts);
 	std::vector<uint8_t> next = rtp_pkt(false, 0, (uint16_t)(65530 + n),
 		3000 + 160 * (uint32_t)n, 0xa11ce000u, noise_bytes(160, 77));
@@ -667,15 +674,15 @@ TEST_P(DpSrtp, SrtpAndPlainRtpMeetWithIdenticalPayloads)
 	out = collect(1, tc.port_b, 1);
 	ASSERT_EQ(1u, out.size()) << "only the good packet passes";
 	EXPECT_EQ(next, out[0].payload);
-	EXPECT_EQ(2u, ld(ca->drops[VG_DROP_SRTP_AUTH]) - auth0);
-	EXPECT_EQ(2u, ld(ca->drops[VG_DROP_SRTP_REPLAY]) - replay0);
+	EXPECT_EQ(2u, ld(sa->drops[VG_DROP_SRTP_AUTH]) - auth0);
+	EXPECT_EQ(2u, ld(sa->drops[VG_DROP_SRTP_REPLAY]) - replay0);
 	EXPECT_EQ(1u, ld(ca->fwd_pkts) - fwd0);
 
-	EXPECT_EQ(n + 2, ld(ca->srtp_rx_pkts)) << "SRTP + SRTCP opened";
-	EXPECT_EQ(n, ld(cb->srtp_tx_pkts)) << "protected toward a";
-	EXPECT_EQ(0u, ld(cb->srtp_rx_pkts));
-	EXPECT_EQ(4u, drops(ca)) << "no other drop on a's leg";
-	EXPECT_EQ(0u, drops(cb));
+	EXPECT_EQ(n + 2, ld(sa->srtp_rx_pkts)) << "SRTP + SRTCP opened";
+	EXPECT_EQ(n, ld(sb->srtp_tx_pkts)) << "protected toward a";
+	EXPECT_EQ(0u, ld(sb->srtp_rx_pkts));
+	EXPECT_EQ(4u, drops(sa)) << "no other drop on a's leg";
+	EXPECT_EQ(0u, drops(sb));
 	EXPECT_EQ(0, remove(rep.sess_id));
 }
 
@@ -767,8 +774,8 @@ TEST_P(DpSrtpBoth, EachSideOpensWhatTheOtherSent)
 	}
 	struct vg_dpapi_reply rep = create(cmd);
 	ASSERT_EQ(0, rep.status);
-	const struct vg_dpapi_leg_counters *ca = ctr(rep.leg_id[0]);
-	const struct vg_dpapi_leg_counters *cb = ctr(rep.leg_id[1]);
+	const struct vg_dpapi_leg_stats *xa = stats(rep.leg_id[0]);
+	const struct vg_dpapi_leg_stats *xb = stats(rep.leg_id[1]);
 
 	for (int from = 0; from < 2; from++) {
 		const int to = 1 - from;
@@ -831,16 +838,16 @@ TEST_P(DpSrtpBoth, EachSideOpensWhatTheOtherSent)
 			EXPECT_EQ(first.ts + 160 * (uint32_t)k, r.ts) << k;
 		}
 	}
-	EXPECT_EQ(1u, ld(ca->drops[VG_DROP_SRTP_AUTH]));
-	EXPECT_EQ(1u, ld(cb->drops[VG_DROP_SRTP_AUTH]));
-	EXPECT_EQ(1u, drops(ca));
-	EXPECT_EQ(1u, drops(cb));
-	EXPECT_EQ(n, ld(ca->srtp_rx_pkts));
-	EXPECT_EQ(n, ld(cb->srtp_rx_pkts));
-	EXPECT_EQ(n, ld(ca->srtp_tx_pkts)) << "protected toward b";
-	EXPECT_EQ(n, ld(cb->srtp_tx_pkts)) << "protected toward a";
-	EXPECT_EQ(tc.xcode ? n : 0u, ld(ca->xcode_pkts));
-	EXPECT_EQ(tc.xcode ? n : 0u, ld(cb->xcode_pkts));
+	EXPECT_EQ(1u, ld(xa->drops[VG_DROP_SRTP_AUTH]));
+	EXPECT_EQ(1u, ld(xb->drops[VG_DROP_SRTP_AUTH]));
+	EXPECT_EQ(1u, drops(xa));
+	EXPECT_EQ(1u, drops(xb));
+	EXPECT_EQ(n, ld(xa->srtp_rx_pkts));
+	EXPECT_EQ(n, ld(xb->srtp_rx_pkts));
+	EXPECT_EQ(n, ld(xa->srtp_tx_pkts)) << "protected toward b";
+	EXPECT_EQ(n, ld(xb->srtp_tx_pkts)) << "protected toward a";
+	EXPECT_EQ(tc.xcode ? n : 0u, ld(xa->xcode_pkts));
+	EXPECT_EQ(tc.xcode ? n : 0u, ld(xb->xcode_pkts));
 	EXPECT_EQ(0, remove(rep.sess_id));
 }
 
@@ -926,10 +933,10 @@ TEST_F(DpMedia, DtmfEventsCrossPcmuToG729AsEventsOnTheOutputTimeline)
 			EXPECT_EQ(k == 0 || k == 17, r[k].marker) << k;
 		}
 	}
-	const struct vg_dpapi_leg_counters *c = ctr(rep.leg_id[0]);
-	EXPECT_EQ(7u, ld(c->dtmf_pkts));
-	EXPECT_EQ(in.size(), ld(c->xcode_pkts));
-	EXPECT_EQ(0u, drops(c));
+	const struct vg_dpapi_leg_stats *sc = stats(rep.leg_id[0]);
+	EXPECT_EQ(7u, ld(sc->dtmf_pkts));
+	EXPECT_EQ(in.size(), ld(sc->xcode_pkts));
+	EXPECT_EQ(0u, drops(sc));
 	EXPECT_EQ(0, remove(rep.sess_id));
 }
 

@@ -200,9 +200,12 @@ TEST_F(DpRelay, RtpAndRtcpAreRelayedWithRewrittenHeaders)
 
 	const struct vg_dpapi_leg_counters *c =
 		vg_dpapi_leg_counters(dp.client, 2 * id);
+	const struct vg_dpapi_leg_stats *st =
+		vg_dpapi_leg_stats(dp.client, 2 * id);
 	ASSERT_NE(nullptr, c);
+	ASSERT_NE(nullptr, st);
 	EXPECT_EQ(6u, __atomic_load_n(&c->rx_pkts, __ATOMIC_RELAXED));
-	EXPECT_EQ(1u, __atomic_load_n(&c->rtcp_pkts, __ATOMIC_RELAXED));
+	EXPECT_EQ(1u, __atomic_load_n(&st->rtcp_pkts, __ATOMIC_RELAXED));
 	EXPECT_EQ(0, delete_session(id));
 }
 
@@ -282,8 +285,9 @@ TEST_F(DpRelay, SpoofedSourceAfterLatchingNeverReachesThePeer)
 	EXPECT_EQ(0x55, u.payload.back()) << "the injected payload leaked";
 	/* Give the counters a moment: they are written by the worker. */
 	usleep(20000);
-	const struct vg_dpapi_leg_counters *c =
-		vg_dpapi_leg_counters(dp.client, 2 * id);
+	const struct vg_dpapi_leg_stats *c =
+		vg_dpapi_leg_stats(dp.client, 2 * id);
+	ASSERT_NE(nullptr, c);
 	EXPECT_EQ(2u, __atomic_load_n(&c->drops[VG_DROP_SRC_REJECTED],
 		__ATOMIC_RELAXED)) << "counted on the leg";
 	EXPECT_EQ(2u, lcore_drops(VG_DROP_SRC_REJECTED) - before)

@@ -57,7 +57,7 @@ protected:
 		tc.ports[1].media_range.addr.family = AF_INET;
 		tc.ports[1].media_range.addr.u.v4.s_addr = htonl(range_first);
 		tc.ports[1].media_range.prefix = 28;
-		t = vg_sess_table_create(&tc.cfg, nullptr, 1);
+		t = vg_sess_table_create(&tc.cfg, nullptr, nullptr, 1);
 		ASSERT_NE(t, nullptr);
 		ASSERT_EQ(rte_rcu_qsbr_thread_register(t->qsbr, 0), 0);
 		rte_rcu_qsbr_thread_online(t->qsbr, 0);

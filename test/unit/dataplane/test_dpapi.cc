@@ -255,7 +255,20 @@ TEST_F(Dpapi, CountersAreReadInPlace)
 	__atomic_store_n(&w->rx_pkts, 77, __ATOMIC_RELAXED);
 	EXPECT_EQ(__atomic_load_n(&r->rx_pkts, __ATOMIC_RELAXED), 77u);
 	EXPECT_EQ((uintptr_t)r % RTE_CACHE_LINE_SIZE, 0u);
+	/* in the leg's record, records one after the other */
+	EXPECT_EQ((const uint8_t *)r, (const uint8_t *)
+		vg_dpapi_server_leg_records(srv) + 5 * VG_DPAPI_LEG_REC_SIZE +
+		VG_DPAPI_LEG_REC_CTR_OFF);
+	EXPECT_EQ((const uint8_t *)vg_dpapi_leg_counters(cli, 6) -
+		(const uint8_t *)r, (ptrdiff_t)VG_DPAPI_LEG_REC_SIZE);
 	EXPECT_EQ(vg_dpapi_leg_counters(cli, 8), nullptr);
+	struct vg_dpapi_leg_stats *ws = vg_dpapi_server_leg_stats(srv, 5);
+	const struct vg_dpapi_leg_stats *rs = vg_dpapi_leg_stats(cli, 5);
+	ASSERT_NE(ws, nullptr);
+	ASSERT_EQ(static_cast<const void *>(ws), static_cast<const void *>(rs));
+	__atomic_store_n(&ws->drops[3], 9, __ATOMIC_RELAXED);
+	EXPECT_EQ(__atomic_load_n(&rs->drops[3], __ATOMIC_RELAXED), 9u);
+	EXPECT_EQ(vg_dpapi_leg_stats(cli, 8), nullptr);
 	EXPECT_NE(vg_dpapi_lcore_counters(cli, 2), nullptr);
 	EXPECT_EQ(vg_dpapi_lcore_counters(cli, 3), nullptr);
 }
@@ -264,7 +277,8 @@ TEST_F(Dpapi, CountersAreReadInPlace)
 TEST_F(Dpapi, SessionCommandsEndToEnd)
 {
 	struct vg_sess_table *t = vg_sess_table_create(&tc.cfg,
-		vg_dpapi_server_leg_counters(srv, 0), 1);
+		vg_dpapi_server_leg_records(srv),
+		vg_dpapi_server_leg_stats(srv, 0), 1);
 	ASSERT_NE(t, nullptr);
 	attach();
 	{

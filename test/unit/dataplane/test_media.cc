@@ -56,7 +56,13 @@ protected:
 	const struct vg_dpapi_leg_counters *
 	ctr(unsigned int side)
 	{
-		return vg_sess_leg(t, id, side)->ctr;
+		return &vg_sess_leg(t, id, side)->ctr;
+	}
+
+	const struct vg_dpapi_leg_stats *
+	stats(unsigned int side)
+	{
+		return vg_leg_stats(t, vg_sess_leg(t, id, side));
 	}
 };
 
@@ -103,7 +109,7 @@ TEST_F(Media, PcmuToPcmaIsMappedByteForByte)
 			ASSERT_EQ(r[12 + k], vg_g711_ulaw_to_alaw(in[12 + k]))
 				<< "byte " << k;
 	}
-	EXPECT_EQ(ctr(0)->xcode_pkts, 5u);
+	EXPECT_EQ(stats(0)->xcode_pkts, 5u);
 	EXPECT_EQ(ctr(0)->fwd_pkts, 5u);
 	EXPECT_EQ(ctr(0)->ext_max_seq & 0xffff, 5u);
 	/* and back: PCMA from B becomes PCMU toward A */
@@ -137,7 +143,7 @@ TEST_F(Media, LongerPtimeHoldsTheFirstFrame)
 	}
 	EXPECT_EQ(sent, 3u);
 	EXPECT_EQ(lc.drops[VG_DROP_XCODE_BAD], 0u);
-	EXPECT_EQ(ctr(0)->drops[VG_DROP_XCODE_BAD], 0u);
+	EXPECT_EQ(stats(0)->drops[VG_DROP_XCODE_BAD], 0u);
 }
 
 TEST_F(Media, UndecodablePayloadIsDroppedAndCounted)
@@ -149,7 +155,7 @@ TEST_F(Media, UndecodablePayloadIsDroppedAndCounted)
 	start();
 	/* PT 96 was not negotiated on A's side */
 	EXPECT_TRUE(a_sends(rtp(96, 1, 160, 5)).empty());
-	EXPECT_EQ(ctr(0)->drops[VG_DROP_XCODE_BAD], 1u);
+	EXPECT_EQ(stats(0)->drops[VG_DROP_XCODE_BAD], 1u);
 	/* real PCMU becomes G.729: 20 ms = two 10-byte frames */
 	size_t got = 0;
 	for (uint16_t seq = 2; seq <= 6; seq++) {
@@ -192,7 +198,7 @@ TEST_F(Media, SrtpFromAArrivesPlainAtB)
 	std::vector<uint8_t> bad(prot);
 	bad[40] ^= 1;
 	EXPECT_TRUE(a_sends(bad).empty());
-	EXPECT_EQ(ctr(0)->drops[VG_DROP_SRTP_AUTH], 1u);
+	EXPECT_EQ(stats(0)->drops[VG_DROP_SRTP_AUTH], 1u);
 	EXPECT_EQ(vg_sess_leg(t, id, 0)->latched, 0u);
 
 	auto out = a_sends(prot);
@@ -200,10 +206,10 @@ TEST_F(Media, SrtpFromAArrivesPlainAtB)
 	expect_valid_frame(out);
 	EXPECT_EQ(payload_of(out), plain) << "B gets A's RTP as it was";
 	EXPECT_NE(vg_sess_leg(t, id, 0)->latched, 0u);
-	EXPECT_EQ(ctr(0)->srtp_rx_pkts, 1u);
+	EXPECT_EQ(stats(0)->srtp_rx_pkts, 1u);
 	/* replayed: dropped */
 	EXPECT_TRUE(a_sends(prot).empty());
-	EXPECT_EQ(ctr(0)->drops[VG_DROP_SRTP_REPLAY], 1u);
+	EXPECT_EQ(stats(0)->drops[VG_DROP_SRTP_REPLAY], 1u);
 
 	/* B's plain RTP reaches A protected with our key */
 	auto bplain = rtp(0, 50, 8000, 0xdef);
@@ -216,7 +222,7 @@ TEST_F(Media, SrtpFromAArrivesPlainAtB)
 	ASSERT_EQ(vg_srtp_unprotect_rtp(a_in, p.data(), &len), 0);
 	p.resize(len);
 	EXPECT_EQ(p, bplain);
-	EXPECT_EQ(ctr(1)->srtp_tx_pkts, 1u);
+	EXPECT_EQ(stats(1)->srtp_tx_pkts, 1u);
 	EXPECT_EQ(lc.srtp_pkts, 2u) << "one unprotected, one protected";
 	vg_srtp_ctx_free(a_out);
 	vg_srtp_ctx_free(a_in);

@@ -70,11 +70,11 @@ TEST_F(Relay, RtpFromAReachesBRewritten)
 	EXPECT_EQ(b.events[0].u.latched.port, 4000);
 	EXPECT_EQ(b.events[0].leg_id, la->id);
 	EXPECT_EQ(b.events[0].cookie, 0xc0ffeeu);
-	EXPECT_EQ(la->ctr->rx_pkts, 1u);
-	EXPECT_EQ(la->ctr->rx_bytes, in.size());
-	EXPECT_EQ(la->ctr->fwd_pkts, 1u);
-	EXPECT_EQ(la->ctr->ssrc, 0xa5a5a5a5u);
-	EXPECT_EQ(la->ctr->last_rx_tsc, 1000u);
+	EXPECT_EQ(la->ctr.rx_pkts, 1u);
+	EXPECT_EQ(la->ctr.rx_bytes, in.size());
+	EXPECT_EQ(la->ctr.fwd_pkts, 1u);
+	EXPECT_EQ(la->ctr.ssrc, 0xa5a5a5a5u);
+	EXPECT_EQ(la->ctr.last_rx_tsc, 1000u);
 
 	/* and B's answer reaches A */
 	out = b_sends(rtp(0, 100, 0, 0xb0b0b0b0));
@@ -93,16 +93,16 @@ TEST_F(Relay, StrictLatchingRejectsInjection)
 	/* before latching: only the SDP address */
 	EXPECT_TRUE(a_sends(rtp(0, 1, 0, 1), 1000, ip4(203, 0, 113, 66))
 		.empty());
-	EXPECT_EQ(la->ctr->drops[VG_DROP_SRC_REJECTED], 1u);
-	EXPECT_EQ(la->ctr->last_rx_tsc, 0u); /* injection keeps no call up */
+	EXPECT_EQ(vg_leg_stats(t, la)->drops[VG_DROP_SRC_REJECTED], 1u);
+	EXPECT_EQ(la->ctr.last_rx_tsc, 0u); /* injection keeps no call up */
 	EXPECT_FALSE(a_sends(rtp(0, 2, 160, 1)).empty());
 	/* after: the latched port only, other sources counted */
 	EXPECT_TRUE(a_sends(rtp(0, 3, 320, 1), 1000, 0, 4001).empty());
 	EXPECT_TRUE(a_sends(rtp(0, 3, 320, 1), 1000, ip4(203, 0, 113, 66))
 		.empty());
-	EXPECT_EQ(la->ctr->drops[VG_DROP_SRC_REJECTED], 3u);
+	EXPECT_EQ(vg_leg_stats(t, la)->drops[VG_DROP_SRC_REJECTED], 3u);
 	EXPECT_EQ(lc.drops[VG_DROP_SRC_REJECTED], 3u);
-	EXPECT_EQ(la->ctr->fwd_pkts, 1u);
+	EXPECT_EQ(la->ctr.fwd_pkts, 1u);
 }
 
 TEST_F(Relay, AnyLatchingFollowsTheNat)
@@ -135,7 +135,7 @@ TEST_F(Relay, LatchingOffAcceptsOnlySdpAndNeverLatches)
 	EXPECT_EQ(b.n_events, 0);
 	EXPECT_EQ(la->latched, 0u);
 	EXPECT_TRUE(a_sends(rtp(0, 2, 0, 1), 1000, 0, 4444).empty());
-	EXPECT_EQ(la->ctr->drops[VG_DROP_SRC_REJECTED], 1u);
+	EXPECT_EQ(vg_leg_stats(t, la)->drops[VG_DROP_SRC_REJECTED], 1u);
 }
 
 TEST_F(Relay, UpdateWithNewRemoteRelatches)
@@ -163,15 +163,15 @@ TEST_F(Relay, RtcpOnPortPlusOneAndMux)
 	EXPECT_EQ(be16_at(out, L4), 20010);
 	EXPECT_EQ(be16_at(out, L4 + 2), 6000);
 	EXPECT_TRUE(udp_csum_ok(&out[L3]));
-	EXPECT_EQ(la->ctr->rtcp_pkts, 1u);
+	EXPECT_EQ(vg_leg_stats(t, la)->rtcp_pkts, 1u);
 
 	/* B's muxed RTCP goes to A's port + 1 from our port + 1 */
 	out = b_sends(rtcp(2));
 	ASSERT_FALSE(out.empty());
 	EXPECT_EQ(be16_at(out, L4), 20001);
 	EXPECT_EQ(be16_at(out, L4 + 2), 4001);
-	EXPECT_EQ(lb->ctr->rtcp_pkts, 1u);
-	EXPECT_EQ(lb->ctr->received, 0u); /* not counted as RTP */
+	EXPECT_EQ(vg_leg_stats(t, lb)->rtcp_pkts, 1u);
+	EXPECT_EQ(lb->ctr.received, 0u); /* not counted as RTP */
 
 	/* RTCP never latches: from a stranger it is refused */
 	EXPECT_TRUE(a_sends(rtcp(1), 1000, ip4(203, 0, 113, 1), 4001, 20001)
@@ -179,7 +179,7 @@ TEST_F(Relay, RtcpOnPortPlusOneAndMux)
 	auto cut = rtcp(1);
 	cut.resize(4);
 	EXPECT_TRUE(a_sends(cut, 1000, 0, 4001, 20001).empty());
-	EXPECT_EQ(la->ctr->drops[VG_DROP_RTCP_INVALID], 1u);
+	EXPECT_EQ(vg_leg_stats(t, la)->drops[VG_DROP_RTCP_INVALID], 1u);
 }
 
 TEST_F(Relay, InvalidRtpIsDropped)
@@ -189,7 +189,7 @@ TEST_F(Relay, InvalidRtpIsDropped)
 	v1[0] = 0x40;
 	EXPECT_TRUE(a_sends(v1).empty());
 	EXPECT_TRUE(a_sends(std::vector<uint8_t>(11, 0x80)).empty());
-	EXPECT_EQ(la->ctr->drops[VG_DROP_RTP_INVALID], 2u);
+	EXPECT_EQ(vg_leg_stats(t, la)->drops[VG_DROP_RTP_INVALID], 2u);
 	EXPECT_EQ(la->latched, 0u); /* invalid RTP never latches */
 }
 
@@ -208,7 +208,7 @@ TEST_F(Relay, PayloadTypeMap)
 	out = a_sends(rtp(101, 2, 0, 1, 4));
 	EXPECT_EQ(out[PL + 1], 96);
 	EXPECT_TRUE(a_sends(rtp(18, 3, 0, 1)).empty());
-	EXPECT_EQ(la->ctr->drops[VG_DROP_PT_UNMAPPED], 1u);
+	EXPECT_EQ(vg_leg_stats(t, la)->drops[VG_DROP_PT_UNMAPPED], 1u);
 }
 
 TEST_F(Relay, SsrcSeqTimestampContinuity)
@@ -238,7 +238,7 @@ TEST_F(Relay, SsrcSeqTimestampContinuity)
 	EXPECT_EQ(b.events[0].type, VG_EVT_SSRC_CHANGE);
 	EXPECT_EQ(b.events[0].u.ssrc.old_ssrc, 0xaaaau);
 	EXPECT_EQ(b.events[0].u.ssrc.new_ssrc, 0xbbbbu);
-	EXPECT_EQ(la->ctr->ssrc_changes, 1u);
+	EXPECT_EQ(vg_leg_stats(t, la)->ssrc_changes, 1u);
 	now += 160;
 	out = a_sends(rtp(0, 5001, 90160, 0xbbbb), now);
 	EXPECT_EQ(be16_at(out, PL + 2), 104);
@@ -261,16 +261,16 @@ TEST_F(Relay, ReceiverStatisticsOnAKnownSequence)
 		EXPECT_FALSE(a_sends(rtp(0, s, 160u * s, 0x42), now).empty());
 	}
 	/* A.1: seq 0 is probation, counting starts at 1 */
-	EXPECT_EQ(la->ctr->base_seq, 1u);
-	EXPECT_EQ(la->ctr->ext_max_seq, 10u);
-	EXPECT_EQ(la->ctr->received, 9u);
-	EXPECT_EQ(la->ctr->lost, 1);
-	EXPECT_EQ(la->ctr->seq_gaps, 1u);
+	EXPECT_EQ(vg_leg_stats(t, la)->base_seq, 1u);
+	EXPECT_EQ(la->ctr.ext_max_seq, 10u);
+	EXPECT_EQ(la->ctr.received, 9u);
+	EXPECT_EQ(la->ctr.lost, 1);
+	EXPECT_EQ(vg_leg_stats(t, la)->seq_gaps, 1u);
 	/* A.8 by hand, J*16: D = 0,32,0,32,0,...; J16 += D - (J16+8)/16
 	 * seq1 0, seq2 32, seq3 32+0-2=30, seq4 30+32-2=60, then decays
 	 * 60-4=56, 56-4=52 (seq 7 after the gap: D=0), 52-3=49,
 	 * 49-3=46, 46-3=43 -> J = 2 */
-	EXPECT_EQ(la->ctr->jitter, 43u >> 4);
+	EXPECT_EQ(la->ctr.jitter, 43u >> 4);
 	EXPECT_EQ(la->seq.jitter_q4, 43u);
 }
 
@@ -282,7 +282,7 @@ TEST_F(Relay, NoSessionNoDestAndDeletedSession)
 	legs[1].remote_ip = 0; /* B on hold, not latched */
 	start();
 	EXPECT_TRUE(a_sends(rtp(0, 1, 0, 1)).empty());
-	EXPECT_EQ(la->ctr->drops[VG_DROP_NO_DEST], 1u);
+	EXPECT_EQ(vg_leg_stats(t, la)->drops[VG_DROP_NO_DEST], 1u);
 
 	ASSERT_EQ(vg_sess_delete(t, id), 0);
 	EXPECT_TRUE(a_sends(rtp(0, 2, 0, 1)).empty());
@@ -421,7 +421,7 @@ TEST_F(Relay, NextHopMacFollowsTheNeighbourTable)
 	addrs[1].neigh = &nt; /* B's side resolves through a table */
 	start();
 	EXPECT_TRUE(a_sends(rtp(0, 1, 0, 1)).empty());
-	EXPECT_EQ(la->ctr->drops[VG_DROP_NO_NEIGH], 1u);
+	EXPECT_EQ(vg_leg_stats(t, la)->drops[VG_DROP_NO_NEIGH], 1u);
 	ASSERT_EQ(vg_neigh_learn(&nt, b_ip, &m1, 1), 0);
 	auto out = a_sends(rtp(0, 2, 160, 1));
 	ASSERT_FALSE(out.empty());
@@ -437,7 +437,7 @@ TEST_F(Relay, NextHopMacFollowsTheNeighbourTable)
 	EXPECT_EQ(std::memcmp(&out[0], &m2, 6), 0);
 	ASSERT_EQ(vg_neigh_forget(&nt, b_ip), 0); /* gone: no stale MAC */
 	EXPECT_TRUE(a_sends(rtp(0, 5, 640, 1)).empty());
-	EXPECT_EQ(la->ctr->drops[VG_DROP_NO_NEIGH], 2u);
+	EXPECT_EQ(vg_leg_stats(t, la)->drops[VG_DROP_NO_NEIGH], 2u);
 	addrs[1].neigh = nullptr;
 }
 
@@ -508,7 +508,7 @@ TEST_F(Relay, PacketOfAnotherWorkersSessionIsHandedOver)
 	EXPECT_EQ(b.n_tx, 0);
 	EXPECT_EQ(b.ho_owner[0], owner);
 	EXPECT_EQ(bytes_of(b.ho[0]), frame) << "handed over unchanged";
-	EXPECT_EQ(la->ctr->rx_pkts, 0u) << "the leg is not touched";
+	EXPECT_EQ(la->ctr.rx_pkts, 0u) << "the leg is not touched";
 	EXPECT_EQ(la->latched, 0u);
 	/* the owner relays it */
 	b.worker_id = owner;
@@ -521,7 +521,7 @@ TEST_F(Relay, PacketOfAnotherWorkersSessionIsHandedOver)
 	vg_stage_dispatch(&b);
 	EXPECT_EQ(b.n_ho, 0);
 	ASSERT_EQ(b.n_tx, 1);
-	EXPECT_EQ(la->ctr->fwd_pkts, 1u);
+	EXPECT_EQ(la->ctr.fwd_pkts, 1u);
 	release();
 	b.n_workers = 1;
 	b.worker_id = 0;

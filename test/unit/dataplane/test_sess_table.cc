@@ -25,7 +25,7 @@ protected:
 	SetUp() override
 	{
 		VG_NEED_EAL();
-		t = vg_sess_table_create(&tc.cfg, nullptr, 2);
+		t = vg_sess_table_create(&tc.cfg, nullptr, nullptr, 2);
 		ASSERT_NE(t, nullptr) << rte_strerror(rte_errno);
 		std::memset(legs, 0, sizeof(legs));
 		legs[0].remote_ip = ip4(192, 0, 2, 10);
@@ -68,8 +68,8 @@ TEST_F(SessTable, CreateLookupDelete)
 	EXPECT_EQ(a->sess_id, id);
 	EXPECT_EQ(a->side, 0);
 	EXPECT_EQ(a->cookie, 5u);
-	EXPECT_EQ(a->peer, find(0, 20002));
-	EXPECT_EQ(a->peer->peer, a);
+	EXPECT_EQ(vg_leg_peer(t, a), find(0, 20002));
+	EXPECT_EQ(vg_leg_peer(t, vg_leg_peer(t, a)), a);
 	EXPECT_EQ(vg_leg_cfg_get(a)->sdp.remote_port, 4000);
 	EXPECT_EQ(vg_leg_cfg_get(a)->clock_rate, 8000u);
 	EXPECT_EQ(vg_leg_cfg_get(a)->timeout_s, 30u);
@@ -196,10 +196,10 @@ TEST_F(SessTable, UpdateSwapsConfigUnderRcu)
 	const struct vg_leg_cfg *nc = vg_leg_cfg_get(a);
 	EXPECT_NE(nc, old);
 	EXPECT_EQ(nc->gen, gen);
-	EXPECT_NE(vg_leg_cfg_get(a->peer)->gen, 0);
+	EXPECT_NE(vg_leg_cfg_get(vg_leg_peer(t, a))->gen, 0);
 	EXPECT_EQ(find(0, 20002), nullptr);
 	EXPECT_EQ(find(0, 20003), nullptr);
-	EXPECT_EQ(find(0, 20020), a->peer);
+	EXPECT_EQ(find(0, 20020), vg_leg_peer(t, a));
 	EXPECT_EQ(find(0, 20000), a);
 	/* the old configs wait for the reader */
 	EXPECT_EQ(old->sdp.local_port, 20000);
@@ -235,7 +235,7 @@ TEST_F(SessTable, PoolExhaustionIsEnospc)
 	EXPECT_EQ(vg_sess_delete(t, id[2]), 0);
 	EXPECT_EQ(vg_sess_create(t, legs, 0, &extra), 0);
 	EXPECT_EQ(extra, id[2]);
-	EXPECT_EQ(t->legs[2 * extra].ctr->session_gen, 2u);
+	EXPECT_EQ(t->legs[2 * extra].ctr.session_gen, 2u);
 }
 
 TEST_F(SessTable, MediaTimeoutOncePerIdlePeriod)
@@ -247,9 +247,9 @@ TEST_F(SessTable, MediaTimeoutOncePerIdlePeriod)
 	legs[1].media_timeout_s = 5;
 	ASSERT_EQ(vg_sess_create(t, legs, 77, &id), 0);
 	struct vg_leg *a = vg_sess_leg(t, id, 0), *b = vg_sess_leg(t, id, 1);
-	uint64_t t0 = a->created_tsc;
+	uint64_t t0 = t->ctl[a->id].created_tsc;
 
-	__atomic_store_n(&a->ctr->last_rx_tsc, t0 + 1000, __ATOMIC_RELAXED);
+	__atomic_store_n(&a->ctr.last_rx_tsc, t0 + 1000, __ATOMIC_RELAXED);
 	EXPECT_EQ(vg_sess_timeouts(t, t0 + 5000, hz, ev, 4), 0u);
 	/* leg 1 never received anything: 5 s after create */
 	ASSERT_EQ(vg_sess_timeouts(t, t0 + 5001, hz, ev, 4), 1u);
@@ -262,7 +262,7 @@ TEST_F(SessTable, MediaTimeoutOncePerIdlePeriod)
 	ASSERT_EQ(vg_sess_timeouts(t, t0 + 31001, hz, ev, 4), 1u);
 	EXPECT_EQ(ev[0].leg_id, a->id);
 	/* media again re-arms */
-	__atomic_store_n(&b->ctr->last_rx_tsc, t0 + 40000, __ATOMIC_RELAXED);
+	__atomic_store_n(&b->ctr.last_rx_tsc, t0 + 40000, __ATOMIC_RELAXED);
 	EXPECT_EQ(vg_sess_timeouts(t, t0 + 41000, hz, ev, 4), 0u);
 	EXPECT_EQ(vg_sess_timeouts(t, t0 + 45001, hz, ev, 4), 1u);
 }
@@ -282,7 +282,7 @@ TEST_F(SessTable, TimeoutScanGoesOnWhereItStopped)
 	ASSERT_EQ(vg_sess_create(t, legs, 2, &id[1]), 0);
 	ASSERT_EQ(id[0], 0u);
 	ASSERT_EQ(id[1], 1u);
-	uint64_t now = vg_sess_leg(t, id[1], 0)->created_tsc + 5001;
+	uint64_t now = t->ctl[vg_sess_leg(t, id[1], 0)->id].created_tsc + 5001;
 
 	budget = 1;
 	ASSERT_EQ(vg_sess_timeouts_step(t, now, 1000, ev, 4, &budget), 2u);
@@ -313,9 +313,9 @@ TEST_F(SessTable, PacketStampedAfterTheTimerReadTheClockIsNoTimeout)
 
 	ASSERT_EQ(vg_sess_create(t, legs, 5, &id), 0);
 	struct vg_leg *a = vg_sess_leg(t, id, 0), *b = vg_sess_leg(t, id, 1);
-	uint64_t now = a->created_tsc + 100;
-	__atomic_store_n(&a->ctr->last_rx_tsc, now + 7, __ATOMIC_RELAXED);
-	__atomic_store_n(&b->ctr->last_rx_tsc, now + 9, __ATOMIC_RELAXED);
+	uint64_t now = t->ctl[a->id].created_tsc + 100;
+	__atomic_store_n(&a->ctr.last_rx_tsc, now + 7, __ATOMIC_RELAXED);
+	__atomic_store_n(&b->ctr.last_rx_tsc, now + 9, __ATOMIC_RELAXED);
 	EXPECT_EQ(vg_sess_timeouts(t, now, 1000, ev, 4), 0u);
 }
 
@@ -325,18 +325,18 @@ TEST(SessTableCreate, RejectsBadConfig)
 	test_config tc;
 
 	tc.cfg.dp.max_sessions = 0;
-	EXPECT_EQ(vg_sess_table_create(&tc.cfg, nullptr, 1), nullptr);
+	EXPECT_EQ(vg_sess_table_create(&tc.cfg, nullptr, nullptr, 1), nullptr);
 	EXPECT_EQ(rte_errno, EINVAL);
 	tc.cfg.dp.max_sessions = 4;
 	tc.cfg.n_ports = 0;
-	EXPECT_EQ(vg_sess_table_create(&tc.cfg, nullptr, 1), nullptr);
+	EXPECT_EQ(vg_sess_table_create(&tc.cfg, nullptr, nullptr, 1), nullptr);
 }
 
 TEST_F(SessTable, ListPagesThroughSessions)
 {
 	test_config big;
 	big.cfg.dp.max_sessions = 45;
-	struct vg_sess_table *bt = vg_sess_table_create(&big.cfg, nullptr, 1);
+	struct vg_sess_table *bt = vg_sess_table_create(&big.cfg, nullptr, nullptr, 1);
 	ASSERT_NE(bt, nullptr);
 	struct vg_dpapi_cmd cmd;
 	struct vg_dpapi_reply rep;
