@@ -64,8 +64,10 @@ struct vg_dp_worker {
 	/** packets of sessions this worker owns, received by another one,
 	 * per rx port (multi-producer); NULL with one worker */
 	struct rte_ring *handoff[VG_HW_MAX_PORTS];
-	struct vg_burst burst;
-	struct rte_mbuf *pkts[VG_BURST_MAX];
+	/** two bursts: one received and classified while the one before,
+	 * looked up a round earlier, is relayed (vg_dp_worker_main()) */
+	struct vg_burst burst[2];
+	struct rte_mbuf *pkts[2][VG_BURST_MAX];
 	/* packets handed over by other workers (vg_leg_owner()) */
 	struct vg_burst burst_ho;
 	struct rte_mbuf *pkts_ho[VG_BURST_MAX];
