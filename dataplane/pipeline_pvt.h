@@ -163,6 +163,9 @@ struct vg_burst {
 	struct vg_dpapi_lcore_counters *lc; /**< this lcore's counters */
 	uint16_t worker_id;            /**< this worker (vg_leg_owner()) */
 	uint16_t n_workers;            /**< 0 or 1: no hand-off */
+	bool asked;                    /**< the legs' records were asked for
+					  after lookup (vg_burst_start()
+					  clears it) */
 
 	/* verdicts: per packet, written by the stages */
 	uint8_t verdict[VG_BURST_MAX]; /**< enum vg_verdict */
@@ -231,9 +234,9 @@ void vg_stage_lookup(struct vg_burst *b);
  * optional SSRC/seq/ts continuity, then L2/IPv4/UDP rewrite toward the
  * peer leg with checksums adjusted (RFC 1624; the IPv4 one left to the
  * port when it offers that) -> VG_V_FWD; or drop with a reason (counted
- * on the leg too). Asks for the lines of the media packet
- * VG_RELAY_AHEAD (8) on before it relays one. Thread: the rx owner of
- * the legs.
+ * on the leg too). Unless b->asked, asks for the lines of the media
+ * packet VG_RELAY_AHEAD (8) on before it relays one. Thread: the rx
+ * owner of the legs.
  */
 void vg_stage_relay(struct vg_burst *b);
 

@@ -36,6 +36,7 @@ vg_burst_start(struct vg_burst *b, struct rte_mbuf **pkts, uint16_t n,
 		b->now_frac = (uint64_t)((((unsigned __int128)rem << 32) +
 			b->tsc_hz - 1) / b->tsc_hz);
 	}
+	b->asked = false;
 	b->n_events = 0;
 	b->n_tx = 0;
 	b->n_exc = 0;

@@ -699,14 +699,17 @@ relay_one(struct vg_burst *b, uint16_t i)
 }
 
 /*
- * The relay asks for the lines of the packet VG_RELAY_AHEAD media packets
- * on (vg_leg_prefetch(): the leg's lines 0-2)
- * before it works on one, so the misses overlap with the work instead of
- * waiting all at once: at 100k sessions a stage that asked for the lines
- * of the whole burst first stalled ~54 cycles a packet issuing them (the
- * misses in flight are few), while the relay, whose lines had arrived by
- * then, cost the same 43 as with the sessions in cache (perf, one
- * worker, perf/bench-dataplane's pcap).
+ * In a burst whose records nobody asked for (!b->asked: the hand-off
+ * bursts, the unit tests) the relay asks for the lines of the packet
+ * VG_RELAY_AHEAD media packets on (vg_leg_prefetch(): the record's lines
+ * 0-2) before it works on one, so the misses overlap with the work
+ * instead of waiting all at once: at 100k sessions, with a packet's
+ * state in two arrays, a stage that asked for the lines of the whole
+ * burst right before relaying it stalled ~54 cycles a packet issuing
+ * them, while the relay, whose lines had arrived by then, cost the same
+ * 43 as with the sessions in cache (perf, one worker,
+ * perf/bench-dataplane's pcap). The worker asks a whole burst ahead
+ * instead (lcore_worker.c).
  */
 #define VG_RELAY_AHEAD 8
 
@@ -723,7 +726,7 @@ prefetch_next(const struct vg_burst *b, uint16_t k)
 void
 vg_stage_relay(struct vg_burst *b)
 {
-	uint16_t i, k = 0, n;
+	uint16_t i, k = b->asked ? b->n : 0, n;
 
 	for (n = 0; n < VG_RELAY_AHEAD && k < b->n; n++)
 		k = prefetch_next(b, k);
