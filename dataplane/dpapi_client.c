@@ -255,36 +255,36 @@ vg_dpapi_header(const struct vg_dpapi_client *c)
 	return c->hdr;
 }
 
+/* Element i of an array in the memzone at off, stride bytes apart, of n
+ * elements; NULL past the end. */
+static const void *
+mz_elem(const struct vg_dpapi_client *c, uint64_t off, size_t stride,
+		uint32_t i, uint32_t n)
+{
+	if (i >= n)
+		return NULL;
+	return (const uint8_t *)c->hdr + off + (size_t)i * stride;
+}
+
 const struct vg_dpapi_leg_counters *
 vg_dpapi_leg_counters(const struct vg_dpapi_client *c, uint32_t leg_id)
 {
-	const uint8_t *base = (const uint8_t *)c->hdr;
-
-	if (leg_id >= c->hdr->n_legs)
-		return NULL;
-	return (const struct vg_dpapi_leg_counters *)(base +
-			c->hdr->leg_counters_off +
-			(size_t)leg_id * c->hdr->leg_counters_stride);
+	return mz_elem(c, c->hdr->leg_counters_off,
+			c->hdr->leg_counters_stride, leg_id, c->hdr->n_legs);
 }
 
 const struct vg_dpapi_leg_stats *
 vg_dpapi_leg_stats(const struct vg_dpapi_client *c, uint32_t leg_id)
 {
-	const uint8_t *base = (const uint8_t *)c->hdr;
-
-	if (leg_id >= c->hdr->n_legs)
-		return NULL;
-	return (const struct vg_dpapi_leg_stats *)(base +
-			c->hdr->leg_stats_off) + leg_id;
+	return mz_elem(c, c->hdr->leg_stats_off,
+			sizeof(struct vg_dpapi_leg_stats), leg_id,
+			c->hdr->n_legs);
 }
 
 const struct vg_dpapi_lcore_counters *
 vg_dpapi_lcore_counters(const struct vg_dpapi_client *c, uint32_t i)
 {
-	const uint8_t *base = (const uint8_t *)c->hdr;
-
-	if (i >= c->hdr->n_lcores)
-		return NULL;
-	return (const struct vg_dpapi_lcore_counters *)(base +
-			c->hdr->lcore_counters_off) + i;
+	return mz_elem(c, c->hdr->lcore_counters_off,
+			sizeof(struct vg_dpapi_lcore_counters), i,
+			c->hdr->n_lcores);
 }

@@ -225,11 +225,11 @@ relay_dest_get(const struct vg_leg *leg, const struct vg_leg_fast *c,
 
 /* RFC 3550 A.1/A.8 statistics of one RTP packet; SSRC change events. */
 static inline void
-rtp_stats(struct vg_burst *b, struct vg_leg *leg,
-		struct vg_dpapi_leg_counters *ctr, const uint8_t *rtp,
+rtp_stats(struct vg_burst *b, struct vg_leg *leg, const uint8_t *rtp,
 		uint32_t arrival)
 {
 	uint32_t ssrc = rd32(rtp + 8);
+	struct vg_dpapi_leg_counters *ctr = &leg->ctr;
 	struct vg_rtp_seq *s = &leg->seq;
 	struct vg_dpapi_leg_stats *st = vg_leg_stats(b->tbl, leg);
 	uint32_t base, gaps, resets;
@@ -433,9 +433,9 @@ media_finish(const struct vg_local_addr *oa, struct rte_mbuf *o,
  */
 static uint8_t
 relay_media(struct vg_burst *b, uint16_t i, struct vg_leg *leg,
-		struct vg_dpapi_leg_counters *ctr, const struct vg_leg_fast *c,
-		struct vg_media_dir *md)
+		const struct vg_leg_fast *c, struct vg_media_dir *md)
 {
+	struct vg_dpapi_leg_counters *ctr = &leg->ctr;
 	struct rte_mbuf *m = b->pkts[i];
 	struct rte_ether_hdr *eth = rte_pktmbuf_mtod(m, struct rte_ether_hdr *);
 	struct rte_ipv4_hdr *ip = (struct rte_ipv4_hdr *)(eth + 1);
@@ -504,7 +504,7 @@ relay_media(struct vg_burst *b, uint16_t i, struct vg_leg *leg,
 
 		if (len < RTP_HDR_LEN)
 			return leg_drop(b, i, leg, VG_DROP_RTP_INVALID);
-		rtp_stats(b, leg, ctr, pl, arrival);
+		rtp_stats(b, leg, pl, arrival);
 		if (md->in_dtmf_pt != 0 && (pl[1] & 0x7f) == md->in_dtmf_pt)
 			vg_ctr_add(&st->dtmf_pkts, 1);
 		if (md->xc == NULL) {
@@ -607,7 +607,7 @@ relay_one(struct vg_burst *b, uint16_t i)
 
 		/* NULL: an update removed it after the copy was taken */
 		if (md != NULL)
-			return relay_media(b, i, leg, ctr, &c, md);
+			return relay_media(b, i, leg, &c, md);
 	}
 	why = source_check(b, leg, &c, ip->src_addr,
 			rte_be_to_cpu_16(udp->src_port), rtcp);
@@ -646,7 +646,7 @@ relay_one(struct vg_burst *b, uint16_t i)
 		if (unlikely(out_pt == VG_PT_DROP))
 			return leg_drop(b, i, leg, VG_DROP_PT_UNMAPPED);
 		arrival = vg_burst_rtp_now(b, c.clock_rate);
-		rtp_stats(b, leg, ctr, pl, arrival);
+		rtp_stats(b, leg, pl, arrival);
 		old_l4 += bytes16(pl[0], pl[1]);
 		new_l4 += bytes16(pl[0], pt_byte);
 		pl[1] = pt_byte;
