@@ -21,6 +21,7 @@
 #include <cstdlib>
 #include <cstring>
 #include <fstream>
+#include <iterator>
 #include <thread>
 
 #include <rte_eal.h>
@@ -292,6 +293,17 @@ packet_socket(const std::string &ifname)
 	return fd;
 }
 
+/* The last 2000 bytes of the file at path ("" when there is none). */
+static std::string
+tail_of(const std::string &path)
+{
+	std::ifstream f(path, std::ios::binary);
+	std::string s((std::istreambuf_iterator<char>(f)),
+		std::istreambuf_iterator<char>());
+
+	return s.size() > 2000 ? s.substr(s.size() - 2000) : s;
+}
+
 std::string
 DpHarness::start(const std::string &dp_bin, const std::string &dir,
 		uint32_t max_sessions, const std::string &prefix_base)
@@ -362,16 +374,27 @@ DpHarness::start(const std::string &dp_bin, const std::string &dir,
 		execv(dp_bin.c_str(), (char *const *)dp_argv.data());
 		_exit(127);
 	}
-	/* Wait for the primary's multi-process socket, then attach. */
-	std::string mp = "/var/run/dpdk/" + prefix + "/mp_socket";
-	struct stat st;
-	for (int i = 0; i < 200 && stat(mp.c_str(), &st) != 0; i++) {
+	/*
+	 * Wait until the primary says it runs, then attach. Its
+	 * multi-process socket is not enough: EAL makes it before it looks
+	 * for hugepages, and a secondary whose primary then failed waits
+	 * for it forever inside rte_eal_init().
+	 */
+	bool running = false;
+	for (int i = 0; i < 400 && !running; i++) {
 		if (waitpid(pid, nullptr, WNOHANG) == pid) {
 			pid = -1;
-			return "voxgate-dp exited at start-up; see " + log;
+			return "voxgate-dp exited at start-up: " +
+				tail_of(log);
 		}
-		usleep(50000);
+		running = tail_of(log).find("voxgate-dp: running") !=
+			std::string::npos;
+		if (!running)
+			usleep(50000);
 	}
+	if (!running)
+		return "voxgate-dp did not report running within 20 s; see " +
+			log;
 	std::string pfx = "--file-prefix=" + prefix;
 	const char *argv[] = {"test", "-l", "0", "--proc-type=secondary",
 		pfx.c_str(), "--no-pci", "--log-level=3", nullptr};
