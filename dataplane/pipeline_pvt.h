@@ -174,6 +174,10 @@ struct vg_burst {
 	uint16_t l4_off[VG_BURST_MAX]; /**< classify: UDP header offset */
 	uint16_t udp_len[VG_BURST_MAX];/**< classify: UDP length field */
 	uint16_t maddr[VG_BURST_MAX];  /**< classify: media address index */
+	uint16_t dport[VG_BURST_MAX];  /**< classify: UDP destination port,
+					  host order */
+	uint8_t *frame[VG_BURST_MAX];  /**< classify: where the frame starts
+					  (lookup and relay read no mbuf) */
 	struct vg_leg *leg[VG_BURST_MAX]; /**< lookup */
 	uint16_t out_addr[VG_BURST_MAX];  /**< relay: egress port */
 

@@ -212,6 +212,8 @@ classify_ipv4(struct vg_burst *b, uint16_t i, struct rte_mbuf *m,
 	b->l4_off[i] = (uint16_t)(ETH_LEN + ihl);
 	b->udp_len[i] = udp_len;
 	b->maddr[i] = (uint16_t)ma;
+	b->dport[i] = dport;
+	b->frame[i] = (uint8_t *)eth;
 	/* lookup reads it once the whole burst is classified */
 	if (b->tbl != NULL)
 		vg_sess_prefetch(b->tbl, (uint16_t)ma, dport);

@@ -104,15 +104,11 @@ vg_stage_lookup(struct vg_burst *b)
 	bool rtcp = false;
 
 	for (i = 0; i < b->n; i++) {
-		const struct rte_udp_hdr *udp;
 		struct vg_leg *leg;
 
 		if (b->verdict[i] != VG_V_MEDIA)
 			continue;
-		udp = rte_pktmbuf_mtod_offset(b->pkts[i],
-				const struct rte_udp_hdr *, b->l4_off[i]);
-		leg = vg_sess_lookup(b->tbl, b->maddr[i],
-				rte_be_to_cpu_16(udp->dst_port), &rtcp);
+		leg = vg_sess_lookup(b->tbl, b->maddr[i], b->dport[i], &rtcp);
 		b->leg[i] = leg;
 		if (unlikely(leg == NULL)) {
 			b->verdict[i] = VG_V_DROP;
@@ -572,13 +568,12 @@ relay_media(struct vg_burst *b, uint16_t i, struct vg_leg *leg,
 static uint8_t
 relay_one(struct vg_burst *b, uint16_t i)
 {
-	struct rte_mbuf *m = b->pkts[i];
 	struct vg_leg *leg = b->leg[i];
 	struct vg_dpapi_leg_counters *ctr = &leg->ctr;
-	struct rte_ether_hdr *eth = rte_pktmbuf_mtod(m, struct rte_ether_hdr *);
+	struct rte_ether_hdr *eth = (struct rte_ether_hdr *)b->frame[i];
 	struct rte_ipv4_hdr *ip = (struct rte_ipv4_hdr *)(eth + 1);
-	struct rte_udp_hdr *udp = rte_pktmbuf_mtod_offset(m,
-			struct rte_udp_hdr *, b->l4_off[i]);
+	struct rte_udp_hdr *udp = (struct rte_udp_hdr *)(b->frame[i] +
+			b->l4_off[i]);
 	uint8_t *pl = (uint8_t *)(udp + 1);
 	uint16_t plen = b->udp_len[i] - (uint16_t)sizeof(*udp);
 	const struct vg_local_addr *oa;
@@ -665,6 +660,8 @@ relay_one(struct vg_burst *b, uint16_t i)
 	ip->time_to_live = IP_TTL_OUT;
 	if (oa->tx_ip_cksum) {
 		/* the port fills it in */
+		struct rte_mbuf *m = b->pkts[i];
+
 		ip->hdr_checksum = 0;
 		m->l2_len = sizeof(*eth);
 		m->l3_len = b->l4_off[i] - sizeof(*eth);
