@@ -85,16 +85,32 @@ fold16(uint32_t s)
 	return (uint16_t)((s & 0xffff) + (s >> 16));
 }
 
+/* The one's complement sum of the complements of a 32-bit field's two
+ * words: what removing the field from a checksummed sum adds. */
+static inline uint32_t
+minus32(uint32_t v)
+{
+	return sum32(~v);
+}
+
+static inline uint32_t
+minus16(uint16_t w)
+{
+	return (uint16_t)~w;
+}
+
 /*
  * RFC 1624 eqn. 3, HC' = ~(~HC + ~m + m'): the checksum ck after words
- * summing to old became words summing to new, without reading the rest
- * of what it covers (the UDP payload).
+ * whose complements sum to minus (~m: one's complement negation spreads
+ * over the words of a sum) became words summing to plus, without
+ * reading the rest of what it covers (the UDP payload). Both sums are
+ * plain integer sums of at most a few dozen 16-bit words, so one fold
+ * of two steps covers every carry.
  */
 static inline uint16_t
-vg_csum_adjust(uint16_t ck, uint32_t old, uint32_t new_sum)
+vg_csum_adjust(uint16_t ck, uint32_t minus, uint32_t plus)
 {
-	return (uint16_t)~fold16((uint32_t)(uint16_t)~ck +
-			(uint16_t)~fold16(old) + fold16(new_sum));
+	return (uint16_t)~fold16((uint32_t)(uint16_t)~ck + minus + plus);
 }
 
 void
@@ -269,11 +285,12 @@ rtp_stats(struct vg_burst *b, struct vg_leg *leg, const uint8_t *rtp,
  * SSRC/seq/ts continuity: the peer sees one source whose sequence and
  * timestamp go on across an SSRC change of ours (RFC 3550 s5.1: a new
  * SSRC would otherwise make the receiver restart its decoder state).
- * Adds what it changes to the checksum sums *old and *new_sum.
+ * Adds what it changes to the checksum sums *minus (the complements of
+ * the words it replaces) and *plus (the words it writes).
  */
 static void
 rtp_rewrite_ssrc(struct vg_leg *leg, uint8_t *rtp, uint32_t arrival,
-		uint32_t *old, uint32_t *new_sum)
+		uint32_t *minus, uint32_t *plus)
 {
 	struct vg_leg_tx *tx = &leg->tx;
 	uint16_t seq_raw = raw16(rtp + 2);
@@ -299,11 +316,11 @@ rtp_rewrite_ssrc(struct vg_leg *leg, uint8_t *rtp, uint32_t arrival,
 	tx->last_out_seq = (uint16_t)(seq + tx->seq_off);
 	tx->last_out_ts = ts + tx->ts_off;
 	tx->last_arrival = arrival;
-	*old += seq_raw + sum32(ts_raw) + sum32(ssrc_raw);
+	*minus += minus16(seq_raw) + minus32(ts_raw) + minus32(ssrc_raw);
 	seq_raw = rte_cpu_to_be_16(tx->last_out_seq);
 	ts_raw = rte_cpu_to_be_32(tx->last_out_ts);
 	ssrc_raw = rte_cpu_to_be_32(tx->out_ssrc);
-	*new_sum += seq_raw + sum32(ts_raw) + sum32(ssrc_raw);
+	*plus += seq_raw + sum32(ts_raw) + sum32(ssrc_raw);
 	memcpy(rtp + 2, &seq_raw, sizeof(seq_raw));
 	memcpy(rtp + 4, &ts_raw, sizeof(ts_raw));
 	memcpy(rtp + 8, &ssrc_raw, sizeof(ssrc_raw));
@@ -581,8 +598,7 @@ relay_one(struct vg_burst *b, uint16_t i)
 	struct vg_leg_fast c;
 	struct relay_dest d;
 	bool rtcp = b->rtcp[i];
-	uint32_t old_addr, new_addr, old_l4, new_l4;
-	uint16_t ttl_word;
+	uint32_t old_addr, new_addr, old_l4, new_l4, old_ttl;
 	int why;
 
 	vg_leg_fast_get(leg, &c);
@@ -620,16 +636,18 @@ relay_one(struct vg_burst *b, uint16_t i)
 	}
 
 	/*
-	 * What the rewrite changes, summed before (old_*) and after (new_*)
-	 * for the incremental checksums: the addresses (IPv4 header and UDP
-	 * pseudo header), the TTL (IPv4 only), the ports and the RTP header
-	 * (PT, and seq/ts/SSRC when rewritten; UDP only).
+	 * What the rewrite changes, for the incremental checksums: the
+	 * complements of the words it replaces (old_*) and the sum of the
+	 * words it writes (new_*): the addresses (IPv4 header and UDP pseudo
+	 * header), the TTL (IPv4 only), the ports and the RTP header (PT,
+	 * and seq/ts/SSRC when rewritten; UDP only).
 	 */
 	ma = &b->maddrs[d.maddr];
 	oa = &b->addrs[ma->port];
-	old_addr = sum32(ip->src_addr) + sum32(ip->dst_addr);
+	old_addr = minus32(ip->src_addr) + minus32(ip->dst_addr);
 	new_addr = sum32(ma->ip) + sum32(d.ip);
-	old_l4 = raw16(&udp->src_port) + raw16(&udp->dst_port);
+	old_l4 = minus16(raw16(&udp->src_port)) +
+		minus16(raw16(&udp->dst_port));
 	new_l4 = rte_cpu_to_be_16(d.sport) + rte_cpu_to_be_16(d.port);
 	if (rtcp) {
 		vg_ctr_add(&vg_leg_stats(b->tbl, leg)->rtcp_pkts, 1);
@@ -642,7 +660,7 @@ relay_one(struct vg_burst *b, uint16_t i)
 			return leg_drop(b, i, leg, VG_DROP_PT_UNMAPPED);
 		arrival = vg_burst_rtp_now(b, c.clock_rate);
 		rtp_stats(b, leg, pl, arrival);
-		old_l4 += bytes16(pl[0], pl[1]);
+		old_l4 += minus16(bytes16(pl[0], pl[1]));
 		new_l4 += bytes16(pl[0], pt_byte);
 		pl[1] = pt_byte;
 		if (c.flags & VG_DPAPI_LEG_F_REWRITE_SSRC)
@@ -654,7 +672,7 @@ relay_one(struct vg_burst *b, uint16_t i)
 		return leg_drop(b, i, leg, VG_DROP_NO_NEIGH);
 	}
 	eth->src_addr = oa->mac;
-	ttl_word = bytes16(ip->time_to_live, ip->next_proto_id);
+	old_ttl = minus16(bytes16(ip->time_to_live, ip->next_proto_id));
 	ip->src_addr = ma->ip;
 	ip->dst_addr = d.ip;
 	ip->time_to_live = IP_TTL_OUT;
@@ -670,7 +688,7 @@ relay_one(struct vg_burst *b, uint16_t i)
 		/* classify verified the header checksum (or the port did),
 		 * so adjusting it is exact */
 		ip->hdr_checksum = vg_csum_adjust(ip->hdr_checksum,
-				old_addr + ttl_word, new_addr +
+				old_addr + old_ttl, new_addr +
 				bytes16(IP_TTL_OUT, ip->next_proto_id));
 	}
 	udp->src_port = rte_cpu_to_be_16(d.sport);
