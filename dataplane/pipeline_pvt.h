@@ -160,6 +160,9 @@ struct vg_burst {
 	uint64_t now_sec;              /**< vg_burst_start: now_tsc / tsc_hz */
 	uint64_t now_frac;             /**< ... and the rest of the second,
 					  0.32 fixed point rounded up */
+	uint32_t rtp_rate;             /**< vg_burst_rtp_now(): the clock rate
+					  of rtp_now (0 = none yet) ... */
+	uint32_t rtp_now;              /**< ... and now in its units */
 	struct vg_dpapi_lcore_counters *lc; /**< this lcore's counters */
 	uint16_t worker_id;            /**< this worker (vg_leg_owner()) */
 	uint16_t n_workers;            /**< 0 or 1: no hand-off */
@@ -270,15 +273,20 @@ vg_tsc_to_rtp(uint64_t tsc, uint64_t tsc_hz, uint32_t clock_rate)
 
 /**
  * The burst's arrival time in RTP clock units: vg_tsc_to_rtp(now_tsc)
- * without a division per packet (two 64-bit divisions cost ~80 cycles).
+ * without a division per packet (two 64-bit divisions cost ~80 cycles),
+ * computed once a burst for each clock rate in a row.
  * Exact while clock_rate * tsc_hz < 2^32; above that it may be one unit
  * high now and then, which jitter (RFC 3550 A.8) does not notice.
  */
 static inline uint32_t
-vg_burst_rtp_now(const struct vg_burst *b, uint32_t clock_rate)
+vg_burst_rtp_now(struct vg_burst *b, uint32_t clock_rate)
 {
-	return (uint32_t)(b->now_sec * clock_rate +
+	if (unlikely(clock_rate != b->rtp_rate)) {
+		b->rtp_rate = clock_rate;
+		b->rtp_now = (uint32_t)(b->now_sec * clock_rate +
 			((b->now_frac * clock_rate) >> 32));
+	}
+	return b->rtp_now;
 }
 
 #ifdef __cplusplus

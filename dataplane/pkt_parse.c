@@ -37,6 +37,8 @@ vg_burst_start(struct vg_burst *b, struct rte_mbuf **pkts, uint16_t n,
 			b->tsc_hz - 1) / b->tsc_hz);
 	}
 	b->asked = false;
+	b->rtp_rate = 0; /* none yet; a rate of 0 gives rtp_now 0 */
+	b->rtp_now = 0;
 	b->n_events = 0;
 	b->n_tx = 0;
 	b->n_exc = 0;
