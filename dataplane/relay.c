@@ -450,10 +450,10 @@ relay_media(struct vg_burst *b, uint16_t i, struct vg_leg *leg,
 {
 	struct vg_dpapi_leg_counters *ctr = &leg->ctr;
 	struct rte_mbuf *m = b->pkts[i];
-	struct rte_ether_hdr *eth = rte_pktmbuf_mtod(m, struct rte_ether_hdr *);
+	struct rte_ether_hdr *eth = (struct rte_ether_hdr *)b->frame[i];
 	struct rte_ipv4_hdr *ip = (struct rte_ipv4_hdr *)(eth + 1);
-	struct rte_udp_hdr *udp = rte_pktmbuf_mtod_offset(m,
-			struct rte_udp_hdr *, b->l4_off[i]);
+	struct rte_udp_hdr *udp = (struct rte_udp_hdr *)(b->frame[i] +
+			b->l4_off[i]);
 	uint8_t *pl = (uint8_t *)(udp + 1);
 	uint16_t hdr_len = (uint16_t)(b->l4_off[i] + sizeof(*udp));
 	unsigned int len = b->udp_len[i] - (unsigned int)sizeof(*udp);

@@ -15,11 +15,12 @@
  * received on leg A reads A's lines 0 and 1 and writes A's lines 1 and
  * 2, all in one 256-byte record. It reads nothing of the peer B: A's
  * line 0 holds what it needs of B (B's address and ports, and B's
- * latched source) too. The relay follows no pointer, so it asks for the
- * lines of a packet a few packets ahead, from the leg alone
- * (vg_leg_prefetch()). Why one record: at 100k sessions, the relay
- * with the counters in an array of their own waited on memory ~15%
- * longer a packet (perf/README.md).
+ * latched source) too. The relay follows no pointer, so the lines of a
+ * packet are asked for from the leg alone (vg_leg_prefetch()): a burst
+ * ahead by the worker (lcore_worker.c), a few packets ahead in hand-off
+ * bursts (vg_stage_relay()). Why one record: at 100k sessions, the relay
+ * with the counters in an array of their own took ~1.3 times the cycles
+ * a packet (perf/README.md).
  *
  * Ownership of a leg, line by line:
  *  - line 0: fast: the relay's copy of the configuration of the leg and
