@@ -165,6 +165,26 @@ add_codec(int codec, const struct vg_sdp_audio *offer, struct vg_sdp_fmt *out,
 	return push(out, n, max, &f);
 }
 
+/*
+ * Port 9 (discard) and 0.0.0.0: A's address is unknown until its answer,
+ * so no media goes to A before it. vg_sdp_offer_formats() keeps what
+ * [media] allows and adds telephone-event at 48 kHz when opus stays.
+ */
+const char vg_sdp_late_offer[] =
+	"v=0\r\n"
+	"o=- 0 0 IN IP4 0.0.0.0\r\n"
+	"s=-\r\n"
+	"c=IN IP4 0.0.0.0\r\n"
+	"t=0 0\r\n"
+	"m=audio 9 RTP/AVP 0 8 9 18 96 101\r\n"
+	"a=rtpmap:0 PCMU/8000\r\n"
+	"a=rtpmap:8 PCMA/8000\r\n"
+	"a=rtpmap:9 G722/8000\r\n"
+	"a=rtpmap:18 G729/8000\r\n"
+	"a=rtpmap:96 opus/48000/2\r\n"
+	"a=rtpmap:101 telephone-event/8000\r\n"
+	"a=fmtp:101 0-15\r\n";
+
 int
 vg_sdp_offer_formats(const struct vg_sdp_audio *offer,
 		const struct vg_cfg_media *media, int first,

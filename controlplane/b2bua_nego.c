@@ -241,37 +241,15 @@ out:
 	return rc;
 }
 
-/*
- * What a late offer stands for: every codec the appliance knows, on the
- * payload types our own offers use; vg_sdp_offer_formats() keeps those
- * [media] allows (telephone-event at 8000 Hz only: a late offer gets no
- * DTMF toward an Opus side). Port 9 (discard) and 0.0.0.0: A's address
- * is unknown until its answer, so no media goes to A before it.
- */
-static const char late_offer_sdp[] =
-	"v=0\r\n"
-	"o=- 0 0 IN IP4 0.0.0.0\r\n"
-	"s=-\r\n"
-	"c=IN IP4 0.0.0.0\r\n"
-	"t=0 0\r\n"
-	"m=audio 9 RTP/AVP 0 8 9 18 96 101\r\n"
-	"a=rtpmap:0 PCMU/8000\r\n"
-	"a=rtpmap:8 PCMA/8000\r\n"
-	"a=rtpmap:9 G722/8000\r\n"
-	"a=rtpmap:18 G729/8000\r\n"
-	"a=rtpmap:96 opus/48000/2\r\n"
-	"a=rtpmap:101 telephone-event/8000\r\n"
-	"a=fmtp:101 0-15\r\n";
-
 int
 vg_call_offer_b_late(struct vg_call *call)
 {
-	struct mbuf *mb = mbuf_alloc(sizeof(late_offer_sdp));
+	struct mbuf *mb = mbuf_alloc(strlen(vg_sdp_late_offer) + 1);
 	int rc;
 
 	if (mb == NULL)
 		return -ENOMEM;
-	rc = mbuf_write_str(mb, late_offer_sdp) != 0 ? -ENOMEM : 0;
+	rc = mbuf_write_str(mb, vg_sdp_late_offer) != 0 ? -ENOMEM : 0;
 	mb->pos = 0;
 	if (rc == 0)
 		rc = vg_call_offer_b(call, mb);

@@ -249,6 +249,13 @@ bool vg_sdp_codec_allowed(const struct vg_cfg_media *media, int codec);
 uint32_t vg_sdp_codec_clock(int codec);
 
 /**
+ * What a late offer (an INVITE without SDP, RFC 3261 s13.2.1) stands for
+ * when the B2BUA builds its offers from it: every codec the appliance
+ * knows, on the payload types our own offers use, and telephone-event.
+ */
+extern const char vg_sdp_late_offer[];
+
+/**
  * The formats of the offer we send one side from the offer the other
  * side sent us: the offer's allowed formats (its order, its payload types,
  * telephone-event and comfort noise included), then the other allowed

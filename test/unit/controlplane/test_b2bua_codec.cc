@@ -181,6 +181,26 @@ TEST_F(CodecTest, OfferWithoutTelephoneEventGetsNone)
 			(Fmts{"0 PCMU/8000", "8 PCMA/8000"}));
 }
 
+TEST_F(CodecTest, LateOfferGetsTelephoneEventAtEachClockRate)
+{
+	/* B's offer, and our offer to A with B's codec (PCMA) first: what
+	 * [media] allows of every codec, DTMF at 8 and 48 kHz */
+	allow({VG_CODEC_PCMU, VG_CODEC_PCMA, VG_CODEC_OPUS,
+			VG_CODEC_TELEPHONE_EVENT});
+	EXPECT_EQ(offer(vg_sdp_late_offer),
+			(Fmts{"0 PCMU/8000", "8 PCMA/8000", "96 opus/48000",
+					"101 telephone-event/8000",
+					"97 telephone-event/48000"}));
+	EXPECT_EQ(offer(vg_sdp_late_offer, VG_CODEC_PCMA),
+			(Fmts{"8 PCMA/8000", "0 PCMU/8000", "96 opus/48000",
+					"101 telephone-event/8000",
+					"97 telephone-event/48000"}));
+	/* telephone-event not allowed: none at either rate */
+	allow({VG_CODEC_PCMU, VG_CODEC_OPUS});
+	EXPECT_EQ(offer(vg_sdp_late_offer),
+			(Fmts{"0 PCMU/8000", "96 opus/48000"}));
+}
+
 TEST_F(CodecTest, ComfortNoiseIsKept)
 {
 	EXPECT_EQ(offer(sdp("RTP/AVP 8 13", "")),
