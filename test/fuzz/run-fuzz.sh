@@ -4,6 +4,7 @@
 # time from a copy of its seed corpus; report one TAP result.
 #
 # usage: run-fuzz.sh <clang> <source root> <build dir> <target> <seconds>
+#   VG_FUZZ_RE_CFLAGS  libre's defines (meson passes them), for sdp
 set -eu
 
 if [ $# -ne 5 ]; then
@@ -17,16 +18,44 @@ target=$4
 seconds=$5
 
 echo "1..1"
+# each target: the sources under test, and what else it compiles and
+# links with
+sources=()
+extra=(-I"$root/conf/include" -I"$root/conf")
+libs=()
 case $target in
 toml)
 	# The parser is conf/toml*.c less the decoder program (it has main).
-	sources=()
 	for f in "$root"/conf/toml*.c; do
 		case $f in
 		*/toml_decode.c) ;;
 		*) sources+=("$f") ;;
 		esac
 	done
+	;;
+auth)
+	# the Authorization header parser
+	sources=("$root/controlplane/auth_parse.c")
+	extra+=(-I"$root/controlplane/include")
+	;;
+sdp)
+	# SDP in and out, codec choice, SDES a=crypto (on libre's decoder,
+	# which is not instrumented: its crashes still fail the run); the
+	# defines libre was built with come from meson (VG_FUZZ_RE_CFLAGS)
+	sources=("$root/controlplane/b2bua_sdp.c"
+		"$root/controlplane/b2bua_codec.c"
+		"$root/controlplane/sdp_crypto.c")
+	# codec names come from the config library (all of conf/ but the
+	# decoder program)
+	for f in "$root"/conf/*.c; do
+		case $f in
+		*/toml_decode.c) ;;
+		*) sources+=("$f") ;;
+		esac
+	done
+	extra+=(-I"$root/controlplane/include" -I"$root/controlplane"
+		$(pkg-config --cflags libre) ${VG_FUZZ_RE_CFLAGS:-})
+	libs=($(pkg-config --libs libre))
 	;;
 *)
 	echo "not ok 1 - fuzz $target: unknown target"
@@ -49,9 +78,9 @@ rm -rf "$work"
 mkdir -p "$corpus" "$work/artifacts"
 
 if ! "$clang" -g -O1 -fsanitize=fuzzer,address,undefined \
-		-fno-sanitize-recover=undefined -D_GNU_SOURCE \
-		-I"$root/conf/include" -I"$root/conf" "${sources[@]}" \
-		"$root/test/fuzz/fuzz_$target.c" -o "$bin" >"$work/build.log" 2>&1
+		-fno-sanitize-recover=undefined -D_GNU_SOURCE "${extra[@]}" \
+		"${sources[@]}" "$root/test/fuzz/fuzz_$target.c" \
+		"${libs[@]}" -o "$bin" >"$work/build.log" 2>&1
 then
 	echo "not ok 1 - fuzz $target: build failed"
 	sed 's/^/# /' "$work/build.log"
