@@ -102,26 +102,35 @@ vg_rtp_seq_update(struct vg_rtp_seq *s, uint16_t seq)
 	return true;
 }
 
+/** The largest |D| the jitter takes (2^27 RTP units: 4.6 hours at
+ * 8 kHz): a timestamp that jumps further is garbage or an attack, and
+ * J * 16 must stay inside 32 bits. */
+#define VG_RTP_JITTER_D_MAX (1u << 27)
+
 /**
- * Interarrival jitter (A.8) with arrival in RTP clock units.
+ * Interarrival jitter (A.8) with arrival in RTP clock units. The
+ * transit times and their difference are taken modulo 2^32, as the
+ * timestamps are: any two packets, however their timestamps jump, give
+ * a defined |D| (clamped to VG_RTP_JITTER_D_MAX).
  */
 static inline void
 vg_rtp_jitter_update(struct vg_rtp_seq *s, uint32_t arrival, uint32_t rtp_ts)
 {
-	int32_t transit = (int32_t)(arrival - rtp_ts);
-	int32_t d;
+	uint32_t transit = arrival - rtp_ts, d;
 
 	if (!s->have_transit) {
 		s->have_transit = true;
-		s->transit = transit;
+		s->transit = (int32_t)transit;
 		return;
 	}
-	d = transit - s->transit;
-	s->transit = transit;
-	if (d < 0)
-		d = -d;
+	d = transit - (uint32_t)s->transit;
+	s->transit = (int32_t)transit;
+	if (d > UINT32_MAX / 2)
+		d = 0u - d; /* |D| of a negative D */
+	if (d > VG_RTP_JITTER_D_MAX)
+		d = VG_RTP_JITTER_D_MAX;
 	/* A.8: J += (|D| - J) / 16, kept scaled by 16 in integers */
-	s->jitter_q4 += (uint32_t)d - ((s->jitter_q4 + 8) >> 4);
+	s->jitter_q4 += d - ((s->jitter_q4 + 8) >> 4);
 }
 
 /** Extended highest sequence number (cycles + max_seq). */

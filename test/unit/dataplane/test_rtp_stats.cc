@@ -129,6 +129,26 @@ TEST(RtpJitter, MatchesFloatingPointReference)
 	EXPECT_GT(j, 10.0);
 }
 
+/* Timestamps that jump by up to 2^31 either way (garbage, an attack):
+ * the differences are taken modulo 2^32 (the sanitized build fails on a
+ * signed overflow here), |D| is clamped, and J stays at the clamp. */
+TEST(RtpJitter, WildTimestampsStayDefinedAndBounded)
+{
+	struct vg_rtp_seq s = fresh();
+	const uint32_t ts[] = {0, 0x80000000u, 0x7fffffffu, 0x80000001u,
+		0xffffffffu, 1, 0x80000000u, 0};
+
+	for (uint32_t k = 0; k < 100; k++)
+		for (uint32_t i = 0; i < sizeof(ts) / sizeof(ts[0]); i++)
+			vg_rtp_jitter_update(&s, 160 * k, ts[i]);
+	EXPECT_LE(s.jitter_q4 >> 4, VG_RTP_JITTER_D_MAX);
+	EXPECT_GT(s.jitter_q4 >> 4, VG_RTP_JITTER_D_MAX / 2);
+	/* a stream in order afterwards: J decays back toward 0 */
+	for (uint32_t i = 0; i < 2000; i++)
+		vg_rtp_jitter_update(&s, 160 * i, 160 * i);
+	EXPECT_LT(s.jitter_q4 >> 4, 1000u);
+}
+
 TEST(RtpJitter, KnownAlternatingDelay)
 {
 	struct vg_rtp_seq s = fresh();
