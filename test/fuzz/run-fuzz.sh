@@ -57,6 +57,26 @@ sdp)
 		$(pkg-config --cflags libre) ${VG_FUZZ_RE_CFLAGS:-})
 	libs=($(pkg-config --libs libre))
 	;;
+packet)
+	# the data plane's packet stages with the session table, neighbour
+	# table and media processing under them, on DPDK's libraries (not
+	# instrumented) and the codec and SRTP libraries
+	sources=("$root"/dataplane/{sess_table,rtp_stats,pkt_parse,relay,neigh,media}.c
+		"$root"/dataplane/codec/*.c "$root"/dataplane/srtp/*.c)
+	for f in "$root"/conf/*.c; do
+		case $f in
+		*/toml_decode.c) ;;
+		*) sources+=("$f") ;;
+		esac
+	done
+	extra+=(-DALLOW_EXPERIMENTAL_API -I"$root/dataplane/include"
+		-I"$root/dataplane" -I"$root/dataplane/codec"
+		-I"$root/dataplane/srtp"
+		$(pkg-config --cflags libdpdk spandsp opus speexdsp libsrtp2))
+	libs=($(pkg-config --libs libdpdk spandsp opus speexdsp libsrtp2)
+		-lbcg729 -lpthread -lm)
+	export LSAN_OPTIONS="suppressions=$root/test/fuzz/lsan-packet.supp:print_suppressions=0"
+	;;
 *)
 	echo "not ok 1 - fuzz $target: unknown target"
 	exit 1
