@@ -21,6 +21,7 @@ echo "1..1"
 # each target: the sources under test, and what else it compiles and
 # links with
 sources=()
+seeds=()
 extra=(-I"$root/conf/include" -I"$root/conf")
 libs=()
 case $target in
@@ -32,6 +33,17 @@ toml)
 		*) sources+=("$f") ;;
 		esac
 	done
+	;;
+config)
+	# the whole configuration layer on the TOML parser; seeds: the
+	# shipped configuration and the demo's (copied in below)
+	for f in "$root"/conf/*.c; do
+		case $f in
+		*/toml_decode.c) ;;
+		*) sources+=("$f") ;;
+		esac
+	done
+	seeds=("$root/conf/voxgate.toml" "$root/test/system/demo.toml.in")
 	;;
 auth)
 	# the Authorization header parser
@@ -110,6 +122,9 @@ fi
 if [ -d "$root/test/fuzz/corpus-$target" ]; then
 	cp -R "$root/test/fuzz/corpus-$target/." "$corpus/"
 fi
+for f in "${seeds[@]}"; do
+	cp "$f" "$corpus/"
+done
 
 # -max_total_time bounds the run; timeout(1) is a backstop against a hang
 # outside libFuzzer's own checks.
