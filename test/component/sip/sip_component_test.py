@@ -383,6 +383,151 @@ def case_sanity(ctx, tap):
         c.close()
 
 
+# What a storm mutates: requests and a response as a peer would send them
+# (the auth lines fake, so nothing is let in), plus header lines that
+# carry extreme values.
+STORM_SDP = ("v=0\r\no=- 1 1 IN IP4 127.0.0.1\r\ns=-\r\nc=IN IP4 127.0.0.1\r\n"
+             "t=0 0\r\nm=audio 40000 RTP/SAVP 0 8 101\r\na=rtpmap:101 "
+             "telephone-event/8000\r\na=fmtp:101 0-15\r\na=crypto:1 "
+             "AES_CM_128_HMAC_SHA1_80 inline:PS1uQCVeeCFCanVmcjkpPywjNWhcYD0mXXtxaVBR"
+             "\r\na=ptime:20\r\n")
+STORM_NASTY = [
+    "Content-Length: 99999", "Content-Length: -1", "Max-Forwards: 99999999999",
+    "Expires: 4294967296", "CSeq: 4294967296 INVITE", "Session-Expires: 0",
+    "Session-Expires: 90;refresher=nobody", "Min-SE: 99999999999",
+    "Via: SIP/2.0/UDP [::1", "Via: SIP/2.0/TCP 127.0.0.1:0;branch=",
+    "Contact: *", "Contact: <sip:alice@127.0.0.1>;expires=-5",
+    "Contact: <sip:@>", "Require: timer, 100rel", "Supported: timer",
+    "Authorization: Digest", 'Authorization: Digest username="' + "a" * 3000,
+    'Proxy-Authorization: Digest username="alice", realm="\\", nonce=,,,',
+    "Record-Route: <sip:127.0.0.1;lr>", "Route: <sip:127.0.0.1;lr>",
+    "To: <sip:alice@127.0.0.1>;tag=" + "t" * 500, "Call-ID: ",
+    "Content-Type: application/sdp", "Content-Type: multipart/mixed",
+]
+
+
+def storm_message(rng, port, lport):
+    """One request or response as a peer could send it (bytes)."""
+    tag, n = rng.randrange(1 << 30), rng.randrange(1 << 30)
+    via = "SIP/2.0/UDP 127.0.0.1:%d;branch=z9hG4bK-s%d;rport" % (lport, n)
+    ruri = "sip:%s@127.0.0.1:%d" % (rng.choice(["alice", "mallory", "100"]), port)
+    method = rng.choice(["REGISTER", "INVITE", "INVITE", "BYE", "CANCEL", "ACK",
+                         "OPTIONS", "INFO", "UPDATE", "SUBSCRIBE", "PRACK"])
+    body = STORM_SDP if method in ("INVITE", "UPDATE", "ACK") else ""
+    hdrs = ["Via: " + via, "Max-Forwards: 70",
+            "From: <sip:mallory@127.0.0.1>;tag=%d" % tag,
+            "To: <sip:alice@127.0.0.1>" + (";tag=x%d" % n if rng.random() < 0.4 else ""),
+            "Call-ID: storm-%d@127.0.0.1" % n, "CSeq: %d %s" % (rng.randrange(1, 99), method),
+            "Contact: <sip:mallory@127.0.0.1:%d>" % lport]
+    if method == "REGISTER":
+        hdrs += ["Expires: 300", 'Authorization: Digest username="mallory", '
+                 'realm="x", nonce="%x", uri="%s", response="%032x", qop=auth, '
+                 'nc=00000001, cnonce="c"' % (n, ruri, n)]
+    if method == "INVITE":
+        hdrs += ["Session-Expires: 1800;refresher=uac", "Min-SE: 90",
+                 "Supported: timer", 'Proxy-Authorization: Digest username='
+                 '"mallory", realm="x", nonce="n", uri="%s", response="00"' % ruri]
+    if body:
+        hdrs.append("Content-Type: application/sdp")
+    if rng.random() < 0.15:  # a response to something we never sent
+        first = "SIP/2.0 %d Whatever" % rng.choice([100, 180, 200, 401, 487, 503])
+    else:
+        first = "%s %s SIP/2.0" % (method, ruri)
+    text = first + "\r\n" + "".join(h + "\r\n" for h in hdrs)
+    text += "Content-Length: %d\r\n\r\n" % len(body) + body
+    return text.encode()
+
+
+def storm_mutate(rng, msg):
+    """Apply one to four random mutations to msg (bytes)."""
+    b = bytearray(msg)
+    for _ in range(rng.randint(1, 4)):
+        op = rng.randrange(8)
+        i = rng.randrange(len(b) + 1)
+        if op == 0 and b:  # random bytes
+            for _ in range(rng.randint(1, 8)):
+                b[rng.randrange(len(b))] = rng.randrange(256)
+        elif op == 1:  # a span deleted
+            del b[i:i + rng.randint(1, 40)]
+        elif op == 2:  # truncated
+            del b[i:]
+        elif op == 3:  # a line repeated
+            lines = bytes(b).split(b"\r\n")
+            k = rng.randrange(len(lines))
+            lines.insert(k, lines[k])
+            b = bytearray(b"\r\n".join(lines))
+        elif op == 4:  # a header with an extreme value
+            lines = bytes(b).split(b"\r\n")
+            lines.insert(rng.randint(1, max(1, len(lines) - 2)),
+                         rng.choice(STORM_NASTY).encode())
+            b = bytearray(b"\r\n".join(lines))
+        elif op == 5:  # a number replaced
+            m = list(re.finditer(rb"\d+", bytes(b)))
+            if m:
+                x = rng.choice(m)
+                b[x.start():x.end()] = rng.choice(
+                    [b"0", b"-1", b"4294967295", b"18446744073709551616",
+                     b"9" * 40])
+        elif op == 6:  # bare LFs
+            b = bytearray(bytes(b).replace(b"\r\n", b"\n"))
+        else:  # random bytes inserted
+            b[i:i] = bytes(rng.randrange(256) for _ in range(rng.randint(1, 64)))
+    return bytes(b[:65000])
+
+
+def case_storm(ctx, tap):
+    """Thousands of mutated SIP messages (seeded; VG_STORM_SEED repeats a
+    run): voxgate-cp answers or drops each, and afterwards still answers
+    OPTIONS and registers a user with digest authentication."""
+    cp = ctx.cp([("alice", "secret")], max_failures=0)
+    seed = int(os.environ.get("VG_STORM_SEED", "0")) or \
+        random.randrange(1, 1 << 31)
+    tap.note("storm seed %d (VG_STORM_SEED=%d repeats it)" % (seed, seed))
+    rng = random.Random(seed)
+    c = RawClient(cp.port)
+    count, sent, answers = 3000, 0, 0
+    deadline = time.monotonic() + 40
+    try:
+        c.sock.setblocking(False)
+        while sent < count and time.monotonic() < deadline:
+            msg = storm_mutate(rng, storm_message(rng, cp.port, c.lport))
+            try:
+                c.sock.sendto(msg, c.server)
+                sent += 1
+            except OSError:
+                pass  # e.g. a datagram the kernel refuses
+            while True:
+                try:
+                    c.sock.recvfrom(65536)
+                    answers += 1
+                except OSError:
+                    break
+            if sent % 100 == 0:
+                time.sleep(0.02)  # let its socket drain: no kernel drops
+        c.sock.settimeout(0.2)
+        tap.ok(sent == count, "%d mutated messages sent in the time bound"
+               % count, "sent %d" % sent)
+        tap.note("%d answers came back" % answers)
+        res = c.request("OPTIONS")
+        tap.ok(res and res[0] == 200 and cp.alive(),
+               "alive and answering OPTIONS after the storm", res)
+        uri = "sip:127.0.0.1:%d" % cp.port
+        contact = [("Contact", "<sip:alice@127.0.0.1:5998>"), ("Expires", "300")]
+        res = c.request("REGISTER", cseq=1, callid="after-storm@127.0.0.1",
+                        extra=contact)
+        ok = res is not None and res[0] == 401
+        if ok:
+            auth = digest_authorization(
+                parse_challenge(res[1]["www-authenticate"][0]), "alice",
+                "secret", "REGISTER", uri)
+            res = c.request("REGISTER", cseq=2, callid="after-storm@127.0.0.1",
+                            extra=contact + [("Authorization", auth)])
+            ok = res is not None and res[0] == 200
+        tap.ok(ok, "a REGISTER with digest authentication still gets 200", res)
+    finally:
+        c.close()
+
+
 def case_register_many(ctx, tap):
     users = [("user%03d" % i, "pw%03d-%d" % (i, random.randint(0, 99999)))
              for i in range(200)]
@@ -697,6 +842,7 @@ CASES = {
     "tls": case_tls,
     "options": case_options,
     "sanity": case_sanity,
+    "storm": case_storm,
     "register_many": case_register_many,
     "wrong_password": case_wrong_password,
     "unknown_user": case_unknown_user,
