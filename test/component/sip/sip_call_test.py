@@ -13,6 +13,7 @@ bounded by -m and -timeout.
 import argparse
 import json
 import os
+import random
 import re
 import shutil
 import signal
@@ -20,6 +21,7 @@ import socket
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
@@ -1027,7 +1029,207 @@ def case_srtp_reinvite(ctx, tap):
            "the re-offer went on to B", plane.log_text()[-2000:])
 
 
+class StormCallee:
+    """Side B of the call storm: a UAS on 127.0.0.1 that answers every
+    INVITE 200 with an SDP answer (PCMU, telephone-event) and every other
+    request 200, from a thread, until stopped."""
+
+    def __init__(self):
+        self.sock = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+        self.sock.bind(("127.0.0.1", 0))
+        self.sock.settimeout(0.1)
+        self.port = self.sock.getsockname()[1]
+        self.invites = 0
+        self.running = True
+        self.thread = threading.Thread(target=self.loop, daemon=True)
+        self.thread.start()
+
+    def loop(self):
+        sdp = ("v=0\r\no=- 7 7 IN IP4 127.0.0.1\r\ns=-\r\n"
+               "c=IN IP4 127.0.0.1\r\nt=0 0\r\nm=audio 42000 RTP/AVP 0 101"
+               "\r\na=rtpmap:101 telephone-event/8000\r\n")
+        while self.running:
+            try:
+                data, src = self.sock.recvfrom(65536)
+            except OSError:
+                continue
+            head = data.decode(errors="replace").split("\r\n\r\n")[0]
+            lines = head.split("\r\n")
+            method = lines[0].split(" ")[0]
+            if method in ("ACK", "SIP/2.0") or not lines[0].endswith("SIP/2.0"):
+                continue
+            keep = [ln for ln in lines[1:] if ln.split(":")[0].strip().lower()
+                    in ("via", "from", "call-id", "cseq")]
+            to = [ln for ln in lines[1:] if ln.lower().startswith("to:")]
+            if not to:
+                continue
+            if ";tag=" not in to[0]:
+                to[0] += ";tag=b%d" % self.port
+            body = sdp if method == "INVITE" else ""
+            if method == "INVITE":
+                self.invites += 1
+            resp = ("SIP/2.0 200 OK\r\n" + "\r\n".join(keep + to) +
+                    "\r\nContact: <sip:b@127.0.0.1:%d>\r\n" % self.port +
+                    ("Content-Type: application/sdp\r\n" if body else "") +
+                    "Content-Length: %d\r\n\r\n" % len(body) + body)
+            try:
+                self.sock.sendto(resp.encode(), src)
+            except OSError:
+                pass
+
+    def stop(self):
+        self.running = False
+        self.thread.join(timeout=2)
+        self.sock.close()
+
+
+def storm_invite(port, lport, callid, cseq, to_tag=None, method="INVITE"):
+    """A request of the trusted peer (127.0.0.2) for 2000, with SDP."""
+    sdp = sct.STORM_SDP.replace("RTP/SAVP", "RTP/AVP")
+    body = sdp if method in ("INVITE", "UPDATE") else ""
+    return ("%s sip:2000@127.0.0.1:%d SIP/2.0\r\n"
+            "Via: SIP/2.0/UDP 127.0.0.2:%d;branch=z9hG4bK-%s-%d;rport\r\n"
+            "Max-Forwards: 70\r\nFrom: <sip:1001@127.0.0.2>;tag=a-%s\r\n"
+            "To: <sip:2000@127.0.0.1>%s\r\nCall-ID: %s\r\n"
+            "CSeq: %d %s\r\nContact: <sip:1001@127.0.0.2:%d>\r\n"
+            "Session-Expires: 1800\r\nSupported: timer\r\n%s"
+            "Content-Length: %d\r\n\r\n%s" % (
+                method, port, lport, callid, cseq, callid,
+                ";tag=" + to_tag if to_tag else "", callid, cseq,
+                method, lport,
+                "Content-Type: application/sdp\r\n" if body else "",
+                len(body), body)).encode()
+
+
+def case_storm_calls(ctx, tap):
+    """Calls from a trusted peer to a UAS, with a real voxgate-dp: INVITEs,
+    re-INVITEs, UPDATEs, BYEs and CANCELs, half of them mutated (seeded as
+    in sip-storm), some inside calls that were answered. Afterwards both
+    programs run, every call ends (BYE, or the B2BUA's timers) and gives
+    its media ports back, and a clean call is set up and torn down."""
+    b = StormCallee()
+    # a mutated From tag makes a call our BYE cannot match (481): its
+    # media timeout ends it
+    plane, _ = start_cp(ctx, b.port, dp=True, max_calls=40, max_cps=1000,
+                        media_timeout_s=15)
+    seed = int(os.environ.get("VG_STORM_SEED", "0")) or \
+        random.randrange(1, 1 << 31)
+    tap.note("storm seed %d (VG_STORM_SEED=%d repeats it)" % (seed, seed))
+    rng = random.Random(seed)
+    s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    s.bind(("127.0.0.2", 0))
+    s.setblocking(False)
+    lport = s.getsockname()[1]
+    server = ("127.0.0.1", plane.port)
+    answered = {}  # Call-ID -> our To tag, from the 200s
+    count, sent = 1500, 0
+    deadline = time.monotonic() + 60
+    try:
+        while sent < count and time.monotonic() < deadline:
+            if answered and rng.random() < 0.4:
+                callid = rng.choice(sorted(answered))
+                msg = storm_invite(plane.port, lport, callid,
+                                   rng.randint(2, 50), answered[callid],
+                                   rng.choice(["INVITE", "UPDATE", "BYE",
+                                               "INFO", "ACK", "CANCEL"]))
+            else:
+                msg = storm_invite(plane.port, lport,
+                                   "st%d" % rng.randrange(1 << 30), 1)
+            if rng.random() < 0.5:
+                msg = sct.storm_mutate(rng, msg)
+            try:
+                s.sendto(msg, server)
+                sent += 1
+            except OSError:
+                pass
+            while True:
+                try:
+                    data, _ = s.recvfrom(65536)
+                except OSError:
+                    break
+                status, hdrs = sct.parse_response(
+                    data.decode(errors="replace"))
+                if status == 200 and "INVITE" in hdrs.get("cseq", [""])[0]:
+                    cid = hdrs.get("call-id", [""])[0]
+                    m = re.search(r";tag=([^;>\s]+)",
+                                  hdrs.get("to", [""])[0])
+                    if m and len(answered) < 200:
+                        answered[cid] = m.group(1)
+                    # ACK it, or the 200 is retransmitted for 32 s
+                    if m:
+                        s.sendto(storm_invite(plane.port, lport, cid, 1,
+                                              m.group(1), "ACK"), server)
+            if sent % 50 == 0:
+                time.sleep(0.05)
+        tap.ok(sent == count, "%d messages sent in the time bound" % count,
+               "sent %d" % sent)
+        tap.note("%d calls answered, callee saw %d INVITEs"
+                 % (len(answered), b.invites))
+        alive = plane.alive() and all(d.proc.poll() is None
+                                      for d in ctx.dps)
+        tap.ok(alive, "voxgate-cp and voxgate-dp still run",
+               plane.log_text()[-2000:])
+        # every call ends: the answered ones by a BYE, the rest by the
+        # B2BUA's own timers (an unacknowledged 200: 32 s; no media: 15 s)
+        for cid in sorted(answered):
+            s.sendto(storm_invite(plane.port, lport, cid, 1000,
+                                  answered[cid], "BYE"), server)
+        st = wait_for(lambda: (lambda v: v if v["calls_active"] == 0 and
+                               v["media_ports_in_use"] == 0 else None)(
+                                   ctl(plane, "stats")), 50.0)
+        tap.ok(st is not None, "every call ended: none active, no media "
+               "port held", repr(ctl(plane, "stats")) + "\n" +
+               repr(ctl(plane, "calls"))[:3000])
+        # a clean call through, end to end
+        s.setblocking(True)
+        s.settimeout(0.2)
+        status, to_tag = None, None
+        for _ in range(3):  # a storm's 503 (max_calls) may come first
+            s.sendto(storm_invite(plane.port, lport, "clean-1", 1), server)
+            end = time.monotonic() + 5
+            while time.monotonic() < end:
+                try:
+                    data, _ = s.recvfrom(65536)
+                except OSError:
+                    continue
+                st, hdrs = sct.parse_response(data.decode(errors="replace"))
+                if hdrs.get("call-id", [""])[0] != "clean-1" or st < 200:
+                    continue
+                status = st
+                m = re.search(r";tag=([^;>\s]+)", hdrs.get("to", [""])[0])
+                to_tag = m.group(1) if m else None
+                break
+            if status == 200:
+                break
+            time.sleep(1)
+        tap.ok(status == 200 and to_tag, "a clean INVITE gets 200", status)
+        bye = None
+        if status == 200:
+            s.sendto(storm_invite(plane.port, lport, "clean-1", 1, to_tag,
+                                  "ACK"), server)
+            s.sendto(storm_invite(plane.port, lport, "clean-1", 2, to_tag,
+                                  "BYE"), server)
+            end = time.monotonic() + 5
+            while time.monotonic() < end and bye is None:
+                try:
+                    data, _ = s.recvfrom(65536)
+                except OSError:
+                    continue
+                st, hdrs = sct.parse_response(data.decode(errors="replace"))
+                if hdrs.get("call-id", [""])[0] == "clean-1" and \
+                        "BYE" in hdrs.get("cseq", [""])[0]:
+                    bye = st
+        tap.ok(bye == 200, "its BYE gets 200", bye)
+        st = ctl(plane, "stats")
+        tap.ok(st["dp"]["attached"] and st["calls_active"] == 0,
+               "the data plane attached, no call left", repr(st))
+    finally:
+        s.close()
+        b.stop()
+
+
 CASES = {
+    "storm_calls": case_storm_calls,
     "session_timer": case_session_timer,
     "cp_restart": case_cp_restart,
     "media_session": case_media_session,
