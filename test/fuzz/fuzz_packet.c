@@ -3,7 +3,7 @@
  * @file
  * libFuzzer target for what a data-plane worker does with frames off the
  * wire: classify, lookup, relay (plain, rtcp-mux with a payload-type map
- * and SSRC rewrite, G.711 transcoding) and dispatch, on a session table
+ * and SSRC rewrite, G.711 transcoding, SRTP to plain RTP) and dispatch, on a session table
  * and two local addresses (one with a media range and a neighbour table)
  * as the unit tests' fixture has them, EAL without hugepages.
  *
@@ -29,13 +29,14 @@
 #include <rte_ring.h>
 
 #include "neigh_pvt.h"
+#include "vg_srtp.h"
 #include "pipeline_pvt.h"
 #include "sess_table_pvt.h"
 
 int LLVMFuzzerInitialize(int *argc, char ***argv);
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
-#define N_SESS 3
+#define N_SESS 4
 
 static struct {
 	struct vg_config cfg;
@@ -64,11 +65,12 @@ die(const char *what)
 	exit(1);
 }
 
-/* Sessions of three kinds on ports 20000.., legs on addresses 0 and 1. */
+/* Sessions of four kinds on ports 20000.., legs on addresses 0 and 1. */
 static void
 sessions(void)
 {
 	struct vg_dpapi_leg legs[2];
+	struct vg_dpapi_srtp_keys keys[2];
 	uint32_t id;
 	unsigned int s, i;
 
@@ -96,6 +98,12 @@ sessions(void)
 				legs[i].pt_map[0].out_pt = i == 0 ? 8 : 0;
 			}
 			break;
+		case 3: /* SRTP (SDES, AES_CM_128_HMAC_SHA1_80) on A, plain
+			 * RTP on B */
+			legs[0].latching = legs[1].latching =
+				VG_DPAPI_LATCH_OFF;
+			legs[0].srtp_suite = VG_SRTP_AES_CM_128_HMAC_SHA1_80;
+			break;
 		default: /* PCMU <-> PCMA transcoding, DTMF 101 <-> 96 */
 			legs[0].latching = legs[1].latching =
 				VG_DPAPI_LATCH_OFF;
@@ -107,7 +115,12 @@ sessions(void)
 			legs[1].dtmf_pt = 96;
 			break;
 		}
-		if (vg_sess_create(fz.t, legs, 0xf0 + s, &id) != 0)
+		memset(keys, 0, sizeof(keys));
+		for (i = 0; i < sizeof(keys[0].rx); i++) {
+			keys[0].rx[i] = (uint8_t)(0x10 + i);
+			keys[0].tx[i] = (uint8_t)(0x80 + i);
+		}
+		if (vg_sess_create_keys(fz.t, legs, keys, 0xf0 + s, &id) != 0)
 			die("session create failed");
 	}
 }
