@@ -21,28 +21,28 @@ echo "1..1"
 # each target: the sources under test, and what else it compiles and
 # links with
 sources=()
+# conf/<pattern>.c into sources, less the decoder program (it has main)
+conf_sources() {
+	local f
+	for f in "$root"/conf/$1.c; do
+		case $f in
+		*/toml_decode.c) ;;
+		*) sources+=("$f") ;;
+		esac
+	done
+}
 seeds=()
 extra=(-I"$root/conf/include" -I"$root/conf")
 libs=()
 case $target in
 toml)
-	# The parser is conf/toml*.c less the decoder program (it has main).
-	for f in "$root"/conf/toml*.c; do
-		case $f in
-		*/toml_decode.c) ;;
-		*) sources+=("$f") ;;
-		esac
-	done
+	# the parser
+	conf_sources "toml*"
 	;;
 config)
 	# the whole configuration layer on the TOML parser; seeds: the
 	# shipped configuration and the demo's (copied in below)
-	for f in "$root"/conf/*.c; do
-		case $f in
-		*/toml_decode.c) ;;
-		*) sources+=("$f") ;;
-		esac
-	done
+	conf_sources "*"
 	seeds=("$root/conf/voxgate.toml" "$root/test/system/demo.toml.in")
 	;;
 auth)
@@ -57,14 +57,8 @@ sdp)
 	sources=("$root/controlplane/b2bua_sdp.c"
 		"$root/controlplane/b2bua_codec.c"
 		"$root/controlplane/sdp_crypto.c")
-	# codec names come from the config library (all of conf/ but the
-	# decoder program)
-	for f in "$root"/conf/*.c; do
-		case $f in
-		*/toml_decode.c) ;;
-		*) sources+=("$f") ;;
-		esac
-	done
+	# codec names come from the config library
+	conf_sources "*"
 	extra+=(-I"$root/controlplane/include" -I"$root/controlplane"
 		$(pkg-config --cflags libre) ${VG_FUZZ_RE_CFLAGS:-})
 	libs=($(pkg-config --libs libre))
@@ -75,12 +69,7 @@ packet)
 	# instrumented) and the codec and SRTP libraries
 	sources=("$root"/dataplane/{sess_table,rtp_stats,pkt_parse,relay,neigh,media}.c
 		"$root"/dataplane/codec/*.c "$root"/dataplane/srtp/*.c)
-	for f in "$root"/conf/*.c; do
-		case $f in
-		*/toml_decode.c) ;;
-		*) sources+=("$f") ;;
-		esac
-	done
+	conf_sources "*"
 	extra+=(-DALLOW_EXPERIMENTAL_API -I"$root/dataplane/include"
 		-I"$root/dataplane" -I"$root/dataplane/codec"
 		-I"$root/dataplane/srtp"

@@ -1101,6 +1101,29 @@ def storm_invite(port, lport, callid, cseq, to_tag=None, method="INVITE"):
                 len(body), body)).encode()
 
 
+def to_tag_of(hdrs):
+    """The tag of a response's To header, or None."""
+    m = re.search(r";tag=([^;>\s]+)", hdrs.get("to", [""])[0])
+    return m.group(1) if m else None
+
+
+def final_response(sock, callid, method, wait_s=5.0):
+    """The next final response to method in call callid on sock (with a
+    timeout set): (status, headers), or (None, {})."""
+    end = time.monotonic() + wait_s
+    while time.monotonic() < end:
+        try:
+            data, _ = sock.recvfrom(65536)
+        except OSError:
+            continue
+        st, hdrs = sct.parse_response(data.decode(errors="replace"))
+        if st is not None and st >= 200 and \
+                hdrs.get("call-id", [""])[0] == callid and \
+                method in hdrs.get("cseq", [""])[0]:
+            return st, hdrs
+    return None, {}
+
+
 def case_storm_calls(ctx, tap):
     """Calls from a trusted peer to a UAS, with a real voxgate-dp: INVITEs,
     re-INVITEs, UPDATEs, BYEs and CANCELs, half of them mutated (seeded as
@@ -1151,14 +1174,13 @@ def case_storm_calls(ctx, tap):
                     data.decode(errors="replace"))
                 if status == 200 and "INVITE" in hdrs.get("cseq", [""])[0]:
                     cid = hdrs.get("call-id", [""])[0]
-                    m = re.search(r";tag=([^;>\s]+)",
-                                  hdrs.get("to", [""])[0])
-                    if m and len(answered) < 200:
-                        answered[cid] = m.group(1)
+                    tag = to_tag_of(hdrs)
+                    if tag and len(answered) < 200:
+                        answered[cid] = tag
                     # ACK it, or the 200 is retransmitted for 32 s
-                    if m:
+                    if tag:
                         s.sendto(storm_invite(plane.port, lport, cid, 1,
-                                              m.group(1), "ACK"), server)
+                                              tag, "ACK"), server)
             if sent % 50 == 0:
                 time.sleep(0.05)
         tap.ok(sent == count, "%d messages sent in the time bound" % count,
@@ -1186,19 +1208,8 @@ def case_storm_calls(ctx, tap):
         status, to_tag = None, None
         for _ in range(3):  # a storm's 503 (max_calls) may come first
             s.sendto(storm_invite(plane.port, lport, "clean-1", 1), server)
-            end = time.monotonic() + 5
-            while time.monotonic() < end:
-                try:
-                    data, _ = s.recvfrom(65536)
-                except OSError:
-                    continue
-                st, hdrs = sct.parse_response(data.decode(errors="replace"))
-                if hdrs.get("call-id", [""])[0] != "clean-1" or st < 200:
-                    continue
-                status = st
-                m = re.search(r";tag=([^;>\s]+)", hdrs.get("to", [""])[0])
-                to_tag = m.group(1) if m else None
-                break
+            status, hdrs = final_response(s, "clean-1", "INVITE")
+            to_tag = to_tag_of(hdrs)
             if status == 200:
                 break
             time.sleep(1)
@@ -1209,16 +1220,7 @@ def case_storm_calls(ctx, tap):
                                   "ACK"), server)
             s.sendto(storm_invite(plane.port, lport, "clean-1", 2, to_tag,
                                   "BYE"), server)
-            end = time.monotonic() + 5
-            while time.monotonic() < end and bye is None:
-                try:
-                    data, _ = s.recvfrom(65536)
-                except OSError:
-                    continue
-                st, hdrs = sct.parse_response(data.decode(errors="replace"))
-                if hdrs.get("call-id", [""])[0] == "clean-1" and \
-                        "BYE" in hdrs.get("cseq", [""])[0]:
-                    bye = st
+            bye, _ = final_response(s, "clean-1", "BYE")
         tap.ok(bye == 200, "its BYE gets 200", bye)
         st = ctl(plane, "stats")
         tap.ok(st["dp"]["attached"] and st["calls_active"] == 0,
