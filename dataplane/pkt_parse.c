@@ -224,6 +224,68 @@ exception:
 	return not_media(b, i, la, ma != la->media_base);
 }
 
+/*
+ * The common case at once: a one-segment frame to our MAC carrying an
+ * IPv4 datagram without options or padding, not a fragment, with a good
+ * header checksum, holding a whole UDP datagram to a media port of ours.
+ * Anything else, errors included, returns false having written nothing,
+ * and classify_one() then looks at it header by header (what it accepts,
+ * that path accepts alike). ~4 cycles a packet less than that path in
+ * cache (perf/bench-stages: classify 21.5 -> 17.7).
+ */
+static inline bool
+classify_fast(struct vg_burst *b, uint16_t i, struct rte_mbuf *m,
+		const struct vg_local_addr *la)
+{
+	uint8_t *f = rte_pktmbuf_mtod(m, uint8_t *);
+	const struct rte_ipv4_hdr *ip = (const struct rte_ipv4_hdr *)(f +
+			ETH_LEN);
+	const struct rte_udp_hdr *udp = (const struct rte_udp_hdr *)(ip + 1);
+	uint16_t len = rte_pktmbuf_data_len(m), ip_len, dport;
+	uint32_t w;
+	int ma;
+
+	if (m->nb_segs != 1 || len < ETH_LEN + sizeof(*ip) + sizeof(*udp) ||
+			!rte_is_same_ether_addr((const struct rte_ether_addr *)f,
+				&la->mac))
+		return false;
+	/* EtherType IPv4, then version 4 with a 20-byte header */
+	memcpy(&w, f + 2 * RTE_ETHER_ADDR_LEN, sizeof(w));
+	if ((w & RTE_BE32(0xffffff00)) != RTE_BE32(0x08004500))
+		return false;
+	ip_len = rte_be_to_cpu_16(ip->total_length);
+	if (ip_len != len - ETH_LEN || ip->next_proto_id != IPPROTO_UDP ||
+			(ip->fragment_offset & RTE_BE16(RTE_IPV4_HDR_MF_FLAG |
+				RTE_IPV4_HDR_OFFSET_MASK)) != 0 ||
+			rte_be_to_cpu_16(udp->dgram_len) !=
+				ip_len - sizeof(*ip))
+		return false;
+	dport = rte_be_to_cpu_16(udp->dst_port);
+	if (dport < la->media_port_min || dport > la->media_port_max)
+		return false;
+	ma = vg_local_maddr(la, ip->dst_addr);
+	if (ma < 0)
+		return false;
+	switch (m->ol_flags & RTE_MBUF_F_RX_IP_CKSUM_MASK) {
+	case RTE_MBUF_F_RX_IP_CKSUM_GOOD:
+		break;
+	case RTE_MBUF_F_RX_IP_CKSUM_BAD:
+		return false;
+	default:
+		if (!ipv4_csum_ok(ip, sizeof(*ip)))
+			return false;
+		break;
+	}
+	b->l4_off[i] = (uint16_t)(ETH_LEN + sizeof(*ip));
+	b->udp_len[i] = (uint16_t)(ip_len - sizeof(*ip));
+	b->maddr[i] = (uint16_t)ma;
+	b->dport[i] = dport;
+	b->frame[i] = f;
+	if (b->tbl != NULL)
+		vg_sess_prefetch(b->tbl, (uint16_t)ma, dport);
+	return true;
+}
+
 static uint8_t
 classify_one(struct vg_burst *b, uint16_t i)
 {
@@ -231,6 +293,9 @@ classify_one(struct vg_burst *b, uint16_t i)
 	struct rte_mbuf *m = b->pkts[i];
 	struct rte_ether_hdr *eth;
 	uint16_t len = rte_pktmbuf_data_len(m);
+
+	if (likely(classify_fast(b, i, m, la)))
+		return VG_V_MEDIA;
 
 	if (m->nb_segs != 1)
 		return drop(b, i, VG_DROP_MULTISEG);
@@ -250,9 +315,8 @@ classify_one(struct vg_burst *b, uint16_t i)
 	}
 }
 
-/* ~23 cycles/pkt with the sessions in cache, ~32 at 100k sessions (the
- * slot prefetch's page walk); median TSC cycles at burst 32, see
- * vg_stage_relay() for the whole split. */
+/* ~18 cycles/pkt with the sessions in cache (perf/bench-stages); at
+ * 100k sessions add the slot prefetch's page walk. */
 void
 vg_stage_classify(struct vg_burst *b)
 {

@@ -255,6 +255,46 @@ TEST_F(Pipeline, EthernetPaddingIsTrimmed)
 	EXPECT_TRUE(udp_csum_ok(&out[L3]));
 }
 
+/* Media frames the one-pass check takes (plain) and those it leaves to
+ * the header-by-header path (padded, IP options, broadcast, checksum
+ * verdict from the port) come out of classify alike. */
+TEST_F(Pipeline, MediaFramesOfEveryShapeClassifyAlike)
+{
+	static struct rte_mbuf *burst[5];
+	auto f = bytes_of_and_free(from(a_ip, 4000, 20000, rtp(0, 1, 160, 1)));
+	auto padded = f, opts = f, bcast = f;
+	const uint16_t udp_len = (uint16_t)(f.size() - L4);
+
+	padded.resize(f.size() + 6, 0);
+	opts.insert(opts.begin() + L4, {1, 1, 1, 1});
+	opts[L3] = 0x46;
+	opts[L3 + 3] = (uint8_t)(opts[L3 + 3] + 4);
+	fix_ip_csum(opts);
+	std::memset(bcast.data(), 0xff, 6);
+	burst[0] = raw_pkt(f);
+	burst[1] = raw_pkt(padded);
+	burst[2] = raw_pkt(opts);
+	burst[3] = raw_pkt(bcast);
+	burst[4] = raw_pkt(f);
+	burst[4]->ol_flags |= RTE_MBUF_F_RX_IP_CKSUM_GOOD;
+	vg_burst_start(&b, burst, 5, 1000);
+	b.rx_addr = 0;
+	vg_stage_classify(&b);
+	for (uint16_t i = 0; i < 5; i++) {
+		SCOPED_TRACE(i);
+		EXPECT_EQ(b.verdict[i], VG_V_MEDIA);
+		EXPECT_EQ(b.l4_off[i], i == 2 ? L4 + 4 : L4);
+		EXPECT_EQ(b.udp_len[i], udp_len);
+		EXPECT_EQ(b.maddr[i], 0);
+		EXPECT_EQ(b.dport[i], 20000);
+		EXPECT_EQ(b.frame[i], rte_pktmbuf_mtod(burst[i], uint8_t *));
+		EXPECT_EQ(rte_pktmbuf_data_len(burst[i]),
+			i == 2 ? f.size() + 4 : f.size());
+	}
+	for (uint16_t i = 0; i < 5; i++)
+		rte_pktmbuf_free(burst[i]);
+}
+
 /* Port 1's media_range 198.51.100.128/28: media-only addresses. */
 
 TEST_F(Pipeline, ArpForAMediaRangeAddressIsAnsweredAsThatAddress)
