@@ -204,6 +204,8 @@ struct vg_sess_table {
 	uint32_t n_free_sess;
 	uint32_t *free_cfg;        /**< stack of free cfg indices */
 	uint32_t n_free_cfg;
+	uint32_t n_deferred;       /**< in dq, at most: 0 = nothing to
+				      reclaim */
 	uint16_t next_gen;         /**< latching epochs */
 	uint32_t timeout_next;     /**< session the timeout scan goes on at */
 };
