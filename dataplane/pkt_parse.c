@@ -68,6 +68,39 @@ ipv4_csum_ok(const struct rte_ipv4_hdr *ip, uint16_t ihl)
 	return s == 0xffff;
 }
 
+/* Is the IPv4 header's checksum good: the port's verdict when it gave
+ * one, else checked here. */
+static inline bool
+ip_csum_good(const struct rte_mbuf *m, const struct rte_ipv4_hdr *ip,
+		uint16_t ihl)
+{
+	switch (m->ol_flags & RTE_MBUF_F_RX_IP_CKSUM_MASK) {
+	case RTE_MBUF_F_RX_IP_CKSUM_GOOD:
+		return true;
+	case RTE_MBUF_F_RX_IP_CKSUM_BAD:
+		return false;
+	default:
+		return ipv4_csum_ok(ip, ihl);
+	}
+}
+
+/* Packet i is UDP to media port dport of media address ma: what lookup
+ * and relay need of it, and its slot asked for. */
+static inline uint8_t
+media(struct vg_burst *b, uint16_t i, uint8_t *frame, uint16_t ihl,
+		uint16_t udp_len, int ma, uint16_t dport)
+{
+	b->l4_off[i] = (uint16_t)(ETH_LEN + ihl);
+	b->udp_len[i] = udp_len;
+	b->maddr[i] = (uint16_t)ma;
+	b->dport[i] = dport;
+	b->frame[i] = frame;
+	/* lookup reads it once the whole burst is classified */
+	if (b->tbl != NULL)
+		vg_sess_prefetch(b->tbl, (uint16_t)ma, dport);
+	return VG_V_MEDIA;
+}
+
 static uint8_t
 drop(struct vg_burst *b, uint16_t i, enum vg_drop_reason why)
 {
@@ -175,17 +208,8 @@ classify_ipv4(struct vg_burst *b, uint16_t i, struct rte_mbuf *m,
 			ip_len < ihl || ip_len > len - ETH_LEN)
 		return drop(b, i, ihl > len - ETH_LEN ? VG_DROP_IP_TRUNC :
 				VG_DROP_IP_BAD_HDR);
-	/* the port may have checked it already */
-	switch (m->ol_flags & RTE_MBUF_F_RX_IP_CKSUM_MASK) {
-	case RTE_MBUF_F_RX_IP_CKSUM_GOOD:
-		break;
-	case RTE_MBUF_F_RX_IP_CKSUM_BAD:
+	if (!ip_csum_good(m, ip, ihl))
 		return drop(b, i, VG_DROP_IP_CSUM);
-	default:
-		if (!ipv4_csum_ok(ip, ihl))
-			return drop(b, i, VG_DROP_IP_CSUM);
-		break;
-	}
 	ma = vg_local_maddr(la, ip->dst_addr);
 	if (ma < 0)
 		return drop(b, i, VG_DROP_IP_NOT_US);
@@ -211,15 +235,7 @@ classify_ipv4(struct vg_burst *b, uint16_t i, struct rte_mbuf *m,
 	dport = rte_be_to_cpu_16(udp->dst_port);
 	if (dport < la->media_port_min || dport > la->media_port_max)
 		goto exception;
-	b->l4_off[i] = (uint16_t)(ETH_LEN + ihl);
-	b->udp_len[i] = udp_len;
-	b->maddr[i] = (uint16_t)ma;
-	b->dport[i] = dport;
-	b->frame[i] = (uint8_t *)eth;
-	/* lookup reads it once the whole burst is classified */
-	if (b->tbl != NULL)
-		vg_sess_prefetch(b->tbl, (uint16_t)ma, dport);
-	return VG_V_MEDIA;
+	return media(b, i, (uint8_t *)eth, ihl, udp_len, ma, dport);
 exception:
 	return not_media(b, i, la, ma != la->media_base);
 }
@@ -264,25 +280,10 @@ classify_fast(struct vg_burst *b, uint16_t i, struct rte_mbuf *m,
 	if (dport < la->media_port_min || dport > la->media_port_max)
 		return false;
 	ma = vg_local_maddr(la, ip->dst_addr);
-	if (ma < 0)
+	if (ma < 0 || !ip_csum_good(m, ip, sizeof(*ip)))
 		return false;
-	switch (m->ol_flags & RTE_MBUF_F_RX_IP_CKSUM_MASK) {
-	case RTE_MBUF_F_RX_IP_CKSUM_GOOD:
-		break;
-	case RTE_MBUF_F_RX_IP_CKSUM_BAD:
-		return false;
-	default:
-		if (!ipv4_csum_ok(ip, sizeof(*ip)))
-			return false;
-		break;
-	}
-	b->l4_off[i] = (uint16_t)(ETH_LEN + sizeof(*ip));
-	b->udp_len[i] = (uint16_t)(ip_len - sizeof(*ip));
-	b->maddr[i] = (uint16_t)ma;
-	b->dport[i] = dport;
-	b->frame[i] = f;
-	if (b->tbl != NULL)
-		vg_sess_prefetch(b->tbl, (uint16_t)ma, dport);
+	media(b, i, f, sizeof(*ip), (uint16_t)(ip_len - sizeof(*ip)), ma,
+			dport);
 	return true;
 }
 
